@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cmshm: build the module for a kernel tree, and run the project's checks.
+#
+#   make                      cmshm.ko for the running kernel
+#   make KDIR=... ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+#                             cmshm.ko for a board's kernel tree
+#   make modules_install      install it (INSTALL_MOD_PATH honoured)
+#   make userspace            cmshm-tool and cmshm-remote for this machine
+#   make check                every test; ends with "N passed, N failed"
+#   make demo                 boot Debian's arm64 kernel in QEMU and show
+#                             messages going both ways
+#   make fuzz                 run the protocol fuzzer for longer
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TOP := $(CURDIR)
+
+all: modules
+
+modules modules_install:
+	$(MAKE) -C $(KDIR) M=$(TOP) $@
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	scripts/install-deps.sh
+
+# Each suite prints TAP lines; tests/run-suites.sh adds them up.
+check: deps
+	tests/run-suites.sh \
+		"unit=$(MAKE) -s -C tests/unit check" \
+		"remote=tests/remote/selftest.sh" \
+		"tool=tests/tool/selftest.sh" \
+		"dt=tests/dt/check-bindings.sh" \
+		"style=tests/style/check-kernel.sh" \
+		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
+		"vm-harness=tests/vm/selftest.sh" \
+		"vm=tests/vm/run-integration.sh"
+
+fuzz: deps
+	$(MAKE) -C tests/fuzz fuzz
+
+demo: deps
+	tests/vm/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf build
+
+.PHONY: all modules modules_install userspace deps check fuzz demo clean

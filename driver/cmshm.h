@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cmshm - message rings in reserved memory between Linux and a remote core.
+ * Internal definitions shared by the driver's files.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#ifndef CMSHM_DRIVER_H
+#define CMSHM_DRIVER_H
+
+#include <linux/atomic.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/mailbox_client.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <linux/cmshm.h>
+#include <cmshm/cmshm_link.h>
+
+/*
+ * Doorbells that may be handed to the mailbox framework and not yet be
+ * reported done. Above it a new doorbell is coalesced: at least
+ * MBOX_TX_QUEUE_LEN (20) - CMSHM_DB_INFLIGHT_MAX - 2 queued doorbells are
+ * still unsent and will follow the data just published.
+ */
+#define CMSHM_DB_INFLIGHT_MAX	8
+
+/**
+ * struct cmshm_dev - one bound cmshm node.
+ * @dev:            class device; its release frees this struct, so the
+ *                  struct lives until the last open file is closed.
+ * @cdev:           character device /dev/cmshm@id.
+ * @id:             minor number and N of /dev/cmshmN, or -1.
+ * @base:           write-combined mapping of the region (devm; touched only
+ *                  while !@gone, under @lock).
+ * @phys:           physical address of the region.
+ * @size:           bytes in the region.
+ * @layout:         private copy of the header written at probe; the driver
+ *                  never reads the shared header back.
+ * @poll_interval:  polling-mode period, or 0 with a mailbox.
+ * @poll_timer:     polling-mode hrtimer.
+ * @mbox_cl:        mailbox client shared by both channels.
+ * @tx_chan:        doorbell to the remote, or NULL in polling mode.
+ * @rx_chan:        doorbell from the remote (may equal @tx_chan), or NULL.
+ * @doorbell_msg:   message handed to the mailbox (doorbell controllers
+ *                  ignore it); constant, lives as long as the channel.
+ * @db_inflight:    doorbells handed to the framework and not reported done.
+ * @db_sent:        counter, see struct cmshm_counters.
+ * @db_received:    counter.
+ * @db_coalesced:   counter.
+ * @link_work:      follows the remote's control block after a doorbell or
+ *                  timer tick, so the handshake completes with no reader.
+ * @wq:             readers, writers and pollers wait here.
+ * @wake_seq:       bumped before every wake-up of @wq; a waiter samples it
+ *                  before looking at the rings, so no wake-up is missed.
+ * @lock:           guards every field below, the rings and the link, and
+ *                  all access to shared memory except the doorbell path.
+ * @gone:           the device was unbound; written under @lock, read also
+ *                  locklessly (READ_ONCE) by waiters.
+ * @link:           handshake state.
+ * @tx:             host-to-remote ring (we produce).
+ * @rx:             remote-to-host ring (we consume).
+ * @link_state:     CMSHM_LINK_STATE_*.
+ * @event_gen:      bumped on each peer reset or protocol error; an open
+ *                  file reports -@event_err once per direction when its
+ *                  copy differs.
+ * @event_err:      ECONNRESET or EPROTO: the latest event.
+ * @stats:          message, byte, error and reset counters (doorbell
+ *                  counters are the atomics above).
+ */
+struct cmshm_dev {
+	struct device dev;
+	struct cdev cdev;
+	int id;
+	void *base;
+	phys_addr_t phys;
+	u32 size;
+	struct cmshm_header layout;
+	u32 poll_interval;
+	struct hrtimer poll_timer;
+	struct mbox_client mbox_cl;
+	struct mbox_chan *tx_chan;
+	struct mbox_chan *rx_chan;
+	u32 doorbell_msg;
+	atomic_t db_inflight;
+	atomic64_t db_sent;
+	atomic64_t db_received;
+	atomic64_t db_coalesced;
+	struct work_struct link_work;
+	wait_queue_head_t wq;
+	atomic_t wake_seq;
+
+	/* Guards the fields below, the rings and the link; see above. */
+	struct mutex lock;
+	bool gone;
+	struct cmshm_link link;
+	struct cmshm_ring tx;
+	struct cmshm_ring rx;
+	u32 link_state;
+	u32 event_gen;
+	int event_err;
+	struct cmshm_counters stats;
+};
+
+/**
+ * struct cmshm_file - per open file state.
+ * @cmshm:  the device; a reference is held while the file is open.
+ * @rd_gen: event_gen last reported by read() (or seen at open).
+ * @wr_gen: event_gen last reported by write() (or seen at open).
+ *
+ * @rd_gen and @wr_gen are guarded by cmshm->lock.
+ */
+struct cmshm_file {
+	struct cmshm_dev *cmshm;
+	u32 rd_gen;
+	u32 wr_gen;
+};
+
+extern const struct file_operations cmshm_fops;
+
+void cmshm_wake(struct cmshm_dev *cmshm);
+void cmshm_kick(struct cmshm_dev *cmshm);
+void cmshm_link_sync(struct cmshm_dev *cmshm);
+void cmshm_protocol_error(struct cmshm_dev *cmshm, const char *what);
+
+#endif /* CMSHM_DRIVER_H */

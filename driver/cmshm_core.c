@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmshm - message rings in reserved memory between Linux and a remote core.
+ *
+ * Binds to a "cmshm,shared-memory" device-tree node whose memory-region is
+ * a no-map reserved-memory region, maps it write-combined, writes the
+ * protocol header (include/cmshm/cmshm_layout.h), and exposes /dev/cmshmN
+ * (cmshm_fops.c). Doorbells go through the mailbox framework ("tx"/"rx"
+ * channels, or one bidirectional channel); without mboxes an hrtimer polls.
+ *
+ * Lifetime: struct cmshm_dev embeds the class device; open files hold a
+ * reference, so the struct outlives an unbind. Everything probe sets up is
+ * undone by devm actions, in reverse order: unregister the node (mark gone,
+ * wake waiters), free the mailbox channels, cancel the timer, cancel the
+ * link work, unmap the region, drop the probe's reference.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/mailbox_controller.h>
+#include <linux/platform_device.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "cmshm.h"
+
+#define CMSHM_MAX_DEVICES	64
+#define CMSHM_LINE_SIZE		64
+#define CMSHM_RING_SIZE_DEFAULT	65536
+#define CMSHM_POLL_US_DEFAULT	1000
+#define CMSHM_POLL_US_MIN	50
+#define CMSHM_POLL_US_MAX	1000000
+
+static DEFINE_IDA(cmshm_ida);
+static dev_t cmshm_devt;
+static struct class *cmshm_class;
+
+static const char * const cmshm_link_state_names[] = {
+	[CMSHM_LINK_STATE_DOWN] = "down",
+	[CMSHM_LINK_STATE_UP] = "up",
+	[CMSHM_LINK_STATE_ERROR] = "error",
+};
+
+/**
+ * cmshm_wake() - wake every reader, writer and poller of @cmshm.
+ * @cmshm: the device.
+ *
+ * Any context, including hard IRQ. Bumps wake_seq first so a waiter that
+ * sampled it before looking at the rings does not sleep through this.
+ */
+void cmshm_wake(struct cmshm_dev *cmshm)
+{
+	atomic_inc(&cmshm->wake_seq);
+	wake_up_interruptible_all(&cmshm->wq);
+}
+
+/**
+ * cmshm_kick() - ring the remote's doorbell after publishing.
+ * @cmshm: the device.
+ *
+ * Process context, cmshm->lock held (shared-memory stores it follows are
+ * ordered before the doorbell by the controller's MMIO write barrier, or by
+ * the test controller's wmb). No-op in polling mode. Coalesces when
+ * CMSHM_DB_INFLIGHT_MAX doorbells are pending: a queued doorbell that is not
+ * yet sent follows the data already published.
+ */
+void cmshm_kick(struct cmshm_dev *cmshm)
+{
+	struct mbox_chan *chan = cmshm->tx_chan;
+	int ret;
+
+	if (!chan)
+		return;
+	if (atomic_inc_return(&cmshm->db_inflight) > CMSHM_DB_INFLIGHT_MAX) {
+		atomic_dec(&cmshm->db_inflight);
+		atomic64_inc(&cmshm->db_coalesced);
+		return;
+	}
+	ret = mbox_send_message(chan, &cmshm->doorbell_msg);
+	if (ret < 0) {
+		atomic_dec(&cmshm->db_inflight);
+		dev_err_ratelimited(&cmshm->dev, "doorbell failed: %d\n", ret);
+		return;
+	}
+	atomic64_inc(&cmshm->db_sent);
+	/* A controller with neither tx-done IRQ nor polling wants our ack. */
+	if (!chan->mbox->txdone_irq && !chan->mbox->txdone_poll)
+		mbox_client_txdone(chan, 0);
+}
+
+static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
+{
+	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
+
+	atomic_dec(&cmshm->db_inflight);
+}
+
+/* Doorbell from the remote; may run in hard-IRQ context: only wakes. */
+static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
+{
+	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
+
+	atomic64_inc(&cmshm->db_received);
+	cmshm_wake(cmshm);
+	schedule_work(&cmshm->link_work);
+}
+
+static enum hrtimer_restart cmshm_poll_timer(struct hrtimer *t)
+{
+	struct cmshm_dev *cmshm = container_of(t, struct cmshm_dev, poll_timer);
+
+	if (wq_has_sleeper(&cmshm->wq))
+		cmshm_wake(cmshm);
+	schedule_work(&cmshm->link_work);
+	hrtimer_forward_now(t, ns_to_ktime((u64)cmshm->poll_interval *
+					   NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static u32 cmshm_new_session(u32 old)
+{
+	u32 s;
+
+	do {
+		s = get_random_u32();
+	} while (!s || s == old);
+	return s;
+}
+
+/**
+ * cmshm_link_sync() - follow the remote's control block and act on it.
+ * @cmshm: the device, cmshm->lock held, not gone.
+ *
+ * Rings the doorbell when our control block changed, records a peer reset
+ * as an ECONNRESET event for every open file, and wakes waiters when the
+ * link state changed.
+ */
+void cmshm_link_sync(struct cmshm_dev *cmshm)
+{
+	unsigned int ev = cmshm_link_update(&cmshm->link);
+
+	if (!ev)
+		return;
+	if (ev & CMSHM_LINK_RESET) {
+		cmshm->stats.peer_resets++;
+		cmshm->event_gen++;
+		cmshm->event_err = ECONNRESET;
+		dev_info_ratelimited(&cmshm->dev, "remote restarted\n");
+	}
+	if (ev & CMSHM_LINK_UP)
+		cmshm->link_state = CMSHM_LINK_STATE_UP;
+	else if ((ev & CMSHM_LINK_DOWN) &&
+		 cmshm->link_state != CMSHM_LINK_STATE_ERROR)
+		cmshm->link_state = CMSHM_LINK_STATE_DOWN;
+	if (ev & CMSHM_LINK_KICK)
+		cmshm_kick(cmshm);
+	cmshm_wake(cmshm);
+}
+
+/**
+ * cmshm_protocol_error() - the remote wrote an invalid value: fail closed.
+ * @cmshm: the device, cmshm->lock held, not gone.
+ * @what:  which check failed, for the (rate-limited) log line.
+ *
+ * Counts the error, reports EPROTO once per open file and direction, shows
+ * the link as "error" until it comes up again, and restarts our side with a
+ * new session: the remote resets its indices when it sees it, so traffic
+ * resumes without reloading the module. Messages in flight are lost.
+ */
+void cmshm_protocol_error(struct cmshm_dev *cmshm, const char *what)
+{
+	cmshm->stats.protocol_errors++;
+	cmshm->event_gen++;
+	cmshm->event_err = EPROTO;
+	cmshm->link_state = CMSHM_LINK_STATE_ERROR;
+	dev_err_ratelimited(&cmshm->dev,
+			    "remote broke the protocol (%s): restarting the link\n",
+			    what);
+	cmshm_link_start(&cmshm->link,
+			 cmshm_new_session(cmshm->link.session));
+	cmshm_kick(cmshm);
+	cmshm_wake(cmshm);
+}
+
+static void cmshm_link_work(struct work_struct *work)
+{
+	struct cmshm_dev *cmshm = container_of(work, struct cmshm_dev,
+					       link_work);
+
+	mutex_lock(&cmshm->lock);
+	if (!cmshm->gone)
+		cmshm_link_sync(cmshm);
+	mutex_unlock(&cmshm->lock);
+}
+
+static ssize_t link_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev);
+	u32 state;
+
+	mutex_lock(&cmshm->lock);
+	if (!cmshm->gone)
+		cmshm_link_sync(cmshm);
+	state = cmshm->link_state;
+	mutex_unlock(&cmshm->lock);
+	return sysfs_emit(buf, "%s\n", cmshm_link_state_names[state]);
+}
+static DEVICE_ATTR_RO(link_state);
+
+#define CMSHM_LAYOUT_ATTR(_name, _expr)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev); \
+									\
+	return sysfs_emit(buf, "%u\n", (unsigned int)(_expr));		\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+CMSHM_LAYOUT_ATTR(region_size, cmshm->size);
+CMSHM_LAYOUT_ATTR(app_size, cmshm->layout.app_size);
+CMSHM_LAYOUT_ATTR(ring_size, cmshm->layout.h2r.size);
+CMSHM_LAYOUT_ATTR(max_message_size, cmshm->tx.max_msg);
+
+static struct attribute *cmshm_attrs[] = {
+	&dev_attr_link_state.attr,
+	&dev_attr_region_size.attr,
+	&dev_attr_app_size.attr,
+	&dev_attr_ring_size.attr,
+	&dev_attr_max_message_size.attr,
+	NULL,
+};
+
+static const struct attribute_group cmshm_group = {
+	.attrs = cmshm_attrs,
+};
+
+/* statistics/<counter>: a snapshot taken under cmshm->lock. */
+#define CMSHM_STAT_ATTR(_name, _expr)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev); \
+	u64 v;								\
+									\
+	mutex_lock(&cmshm->lock);					\
+	v = (_expr);							\
+	mutex_unlock(&cmshm->lock);					\
+	return sysfs_emit(buf, "%llu\n", v);				\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+CMSHM_STAT_ATTR(tx_messages, cmshm->stats.tx_messages);
+CMSHM_STAT_ATTR(tx_bytes, cmshm->stats.tx_bytes);
+CMSHM_STAT_ATTR(rx_messages, cmshm->stats.rx_messages);
+CMSHM_STAT_ATTR(rx_bytes, cmshm->stats.rx_bytes);
+CMSHM_STAT_ATTR(doorbells_sent, atomic64_read(&cmshm->db_sent));
+CMSHM_STAT_ATTR(doorbells_received, atomic64_read(&cmshm->db_received));
+CMSHM_STAT_ATTR(doorbells_coalesced, atomic64_read(&cmshm->db_coalesced));
+CMSHM_STAT_ATTR(protocol_errors, cmshm->stats.protocol_errors);
+CMSHM_STAT_ATTR(peer_resets, cmshm->stats.peer_resets);
+
+static struct attribute *cmshm_stat_attrs[] = {
+	&dev_attr_tx_messages.attr,
+	&dev_attr_tx_bytes.attr,
+	&dev_attr_rx_messages.attr,
+	&dev_attr_rx_bytes.attr,
+	&dev_attr_doorbells_sent.attr,
+	&dev_attr_doorbells_received.attr,
+	&dev_attr_doorbells_coalesced.attr,
+	&dev_attr_protocol_errors.attr,
+	&dev_attr_peer_resets.attr,
+	NULL,
+};
+
+static const struct attribute_group cmshm_stat_group = {
+	.name = "statistics",
+	.attrs = cmshm_stat_attrs,
+};
+
+static const struct attribute_group *cmshm_groups[] = {
+	&cmshm_group,
+	&cmshm_stat_group,
+	NULL,
+};
+
+static void cmshm_dev_release(struct device *dev)
+{
+	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev);
+
+	if (cmshm->id >= 0)
+		ida_free(&cmshm_ida, cmshm->id);
+	mutex_destroy(&cmshm->lock);
+	kfree(cmshm);
+}
+
+static void cmshm_put_dev(void *data)
+{
+	put_device(data);
+}
+
+static void cmshm_free_chan(void *chan)
+{
+	mbox_free_channel(chan);
+}
+
+static void cmshm_cancel_work(void *data)
+{
+	struct cmshm_dev *cmshm = data;
+
+	cancel_work_sync(&cmshm->link_work);
+}
+
+static void cmshm_cancel_timer(void *data)
+{
+	struct cmshm_dev *cmshm = data;
+
+	hrtimer_cancel(&cmshm->poll_timer);
+}
+
+/* First devm action to run at unbind: nothing new reaches the device. */
+static void cmshm_unregister(void *data)
+{
+	struct cmshm_dev *cmshm = data;
+
+	mutex_lock(&cmshm->lock);
+	WRITE_ONCE(cmshm->gone, true);
+	cmshm_link_stop(&cmshm->link, CMSHM_STATE_OFFLINE);
+	cmshm_kick(cmshm);
+	mutex_unlock(&cmshm->lock);
+	cmshm_wake(cmshm);
+	cdev_device_del(&cmshm->cdev, &cmshm->dev);
+}
+
+static int cmshm_get_region(struct cmshm_dev *cmshm, struct device *dev)
+{
+	struct reserved_mem *rmem;
+	struct device_node *np;
+	bool no_map;
+
+	np = of_parse_phandle(dev->of_node, "memory-region", 0);
+	if (!np)
+		return dev_err_probe(dev, -EINVAL, "no memory-region\n");
+	rmem = of_reserved_mem_lookup(np);
+	no_map = of_property_read_bool(np, "no-map");
+	of_node_put(np);
+	if (!rmem)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region is not a reserved-memory region\n");
+	if (!no_map)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region %s must be no-map\n",
+				     rmem->name);
+	if (!PAGE_ALIGNED(rmem->base))
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region %pa is not page aligned\n",
+				     &rmem->base);
+	if (rmem->size > U32_MAX)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region larger than 4 GiB\n");
+	cmshm->phys = rmem->base;
+	cmshm->size = rmem->size;
+	return 0;
+}
+
+static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
+{
+	struct device_node *np = dev->of_node;
+	struct mbox_chan *chan;
+	int ret;
+
+	cmshm->mbox_cl.dev = dev;
+	cmshm->mbox_cl.rx_callback = cmshm_mbox_rx;
+	cmshm->mbox_cl.tx_done = cmshm_mbox_tx_done;
+	cmshm->mbox_cl.tx_block = false;
+	cmshm->mbox_cl.knows_txdone = false;
+
+	if (!of_property_read_bool(np, "mbox-names")) {
+		chan = mbox_request_channel(&cmshm->mbox_cl, 0);
+		if (IS_ERR(chan))
+			return dev_err_probe(dev, PTR_ERR(chan),
+					     "cannot get mailbox channel\n");
+		ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
+		if (ret)
+			return ret;
+		cmshm->tx_chan = chan;
+		cmshm->rx_chan = chan;
+		return 0;
+	}
+
+	chan = mbox_request_channel_byname(&cmshm->mbox_cl, "tx");
+	if (IS_ERR(chan))
+		return dev_err_probe(dev, PTR_ERR(chan),
+				     "cannot get mailbox channel \"tx\"\n");
+	ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
+	if (ret)
+		return ret;
+	cmshm->tx_chan = chan;
+
+	chan = mbox_request_channel_byname(&cmshm->mbox_cl, "rx");
+	if (IS_ERR(chan))
+		return dev_err_probe(dev, PTR_ERR(chan),
+				     "cannot get mailbox channel \"rx\"\n");
+	ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
+	if (ret)
+		return ret;
+	cmshm->rx_chan = chan;
+	return 0;
+}
+
+static int cmshm_alloc_id(struct device *dev)
+{
+	int id = of_alias_get_id(dev->of_node, "cmshm");
+
+	if (id >= 0) {
+		id = ida_alloc_range(&cmshm_ida, id, id, GFP_KERNEL);
+		if (id < 0)
+			return dev_err_probe(dev, id, "alias cmshm%d in use\n",
+					     of_alias_get_id(dev->of_node,
+							     "cmshm"));
+		return id;
+	}
+	id = of_alias_get_highest_id("cmshm");
+	return ida_alloc_range(&cmshm_ida, id < 0 ? 0 : id + 1,
+			       CMSHM_MAX_DEVICES - 1, GFP_KERNEL);
+}
+
+static int cmshm_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct cmshm_header *shared;
+	struct cmshm_dev *cmshm;
+	u32 ring_size = CMSHM_RING_SIZE_DEFAULT;
+	int ret;
+
+	cmshm = kzalloc(sizeof(*cmshm), GFP_KERNEL);
+	if (!cmshm)
+		return -ENOMEM;
+	cmshm->id = -1;
+	mutex_init(&cmshm->lock);
+	init_waitqueue_head(&cmshm->wq);
+	INIT_WORK(&cmshm->link_work, cmshm_link_work);
+	hrtimer_init(&cmshm->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	cmshm->poll_timer.function = cmshm_poll_timer;
+	device_initialize(&cmshm->dev);
+	cmshm->dev.release = cmshm_dev_release;
+	ret = devm_add_action_or_reset(dev, cmshm_put_dev, &cmshm->dev);
+	if (ret)
+		return ret;
+
+	ret = cmshm_get_region(cmshm, dev);
+	if (ret)
+		return ret;
+	of_property_read_u32(dev->of_node, "cmshm,ring-size", &ring_size);
+	if (!is_power_of_2(ring_size) || ring_size < CMSHM_RING_SIZE_MIN ||
+	    ring_size > CMSHM_RING_SIZE_MAX)
+		return dev_err_probe(dev, -EINVAL,
+				     "cmshm,ring-size %u: need a power of two in [%u, %u]\n",
+				     ring_size, CMSHM_RING_SIZE_MIN,
+				     CMSHM_RING_SIZE_MAX);
+	ret = cmshm_layout_init(&cmshm->layout, cmshm->size, CMSHM_LINE_SIZE,
+				ring_size, PAGE_SIZE);
+	if (ret)
+		return dev_err_probe(dev, -EINVAL,
+				     "memory-region of %u bytes too small for two %u-byte rings\n",
+				     cmshm->size, ring_size);
+
+	cmshm->base = devm_memremap(dev, cmshm->phys, cmshm->size,
+				    MEMREMAP_WC);
+	if (IS_ERR(cmshm->base))
+		return dev_err_probe(dev, PTR_ERR(cmshm->base),
+				     "cannot map memory-region write-combined\n");
+
+	/* Run after the channels are freed and the timer is cancelled. */
+	ret = devm_add_action_or_reset(dev, cmshm_cancel_work, cmshm);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(dev, cmshm_cancel_timer, cmshm);
+	if (ret)
+		return ret;
+
+	if (of_property_read_bool(dev->of_node, "mboxes")) {
+		ret = cmshm_get_mailbox(cmshm, dev);
+		if (ret)
+			return ret;
+	} else {
+		cmshm->poll_interval = CMSHM_POLL_US_DEFAULT;
+		of_property_read_u32(dev->of_node, "cmshm,poll-interval-us",
+				     &cmshm->poll_interval);
+		if (cmshm->poll_interval < CMSHM_POLL_US_MIN ||
+		    cmshm->poll_interval > CMSHM_POLL_US_MAX)
+			return dev_err_probe(dev, -EINVAL,
+					     "cmshm,poll-interval-us %u out of [%u, %u]\n",
+					     cmshm->poll_interval,
+					     CMSHM_POLL_US_MIN,
+					     CMSHM_POLL_US_MAX);
+	}
+
+	shared = cmshm->base;
+	cmshm_header_write(shared, &cmshm->layout);
+	cmshm_ring_init(&cmshm->tx, cmshm->base, &cmshm->layout.h2r);
+	cmshm_ring_init(&cmshm->rx, cmshm->base, &cmshm->layout.r2h);
+	cmshm->link.own = &shared->host;
+	cmshm->link.peer = cmshm->base + cmshm->layout.remote_ctrl;
+	cmshm->link.tx = &cmshm->tx;
+	cmshm->link.rx = &cmshm->rx;
+	cmshm->link_state = CMSHM_LINK_STATE_DOWN;
+
+	ret = cmshm_alloc_id(dev);
+	if (ret < 0)
+		return ret;
+	cmshm->id = ret;
+	cmshm->dev.parent = dev;
+	cmshm->dev.class = cmshm_class;
+	cmshm->dev.devt = MKDEV(MAJOR(cmshm_devt), cmshm->id);
+	cmshm->dev.groups = cmshm_groups;
+	ret = dev_set_name(&cmshm->dev, "cmshm%d", cmshm->id);
+	if (ret)
+		return ret;
+	cdev_init(&cmshm->cdev, &cmshm_fops);
+	cmshm->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&cmshm->cdev, &cmshm->dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot add /dev/cmshm%d\n",
+				     cmshm->id);
+	ret = devm_add_action_or_reset(dev, cmshm_unregister, cmshm);
+	if (ret)
+		return ret;
+
+	/* The channel and the node exist: now tell the remote we are READY. */
+	mutex_lock(&cmshm->lock);
+	cmshm_link_start(&cmshm->link, cmshm_new_session(0));
+	cmshm_kick(cmshm);
+	cmshm_link_sync(cmshm);
+	mutex_unlock(&cmshm->lock);
+	if (cmshm->poll_interval)
+		hrtimer_start(&cmshm->poll_timer,
+			      ns_to_ktime((u64)cmshm->poll_interval *
+					  NSEC_PER_USEC), HRTIMER_MODE_REL);
+
+	platform_set_drvdata(pdev, cmshm);
+	dev_info(dev, "cmshm%d: %u bytes at %pa, %u-byte rings, %s\n",
+		 cmshm->id, cmshm->size, &cmshm->phys, ring_size,
+		 cmshm->tx_chan ? "mailbox" : "polling");
+	return 0;
+}
+
+static const struct of_device_id cmshm_of_match[] = {
+	{ .compatible = "cmshm,shared-memory" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, cmshm_of_match);
+
+static struct platform_driver cmshm_driver = {
+	.probe = cmshm_probe,
+	.driver = {
+		.name = "cmshm",
+		.of_match_table = cmshm_of_match,
+	},
+};
+
+static char *cmshm_devnode(struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0600;
+	return NULL;
+}
+
+static int __init cmshm_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&cmshm_devt, 0, CMSHM_MAX_DEVICES, "cmshm");
+	if (ret)
+		return ret;
+	cmshm_class = class_create(THIS_MODULE, "cmshm");
+	if (IS_ERR(cmshm_class)) {
+		ret = PTR_ERR(cmshm_class);
+		goto unregister_chrdev;
+	}
+	cmshm_class->devnode = cmshm_devnode;
+	ret = platform_driver_register(&cmshm_driver);
+	if (ret)
+		goto destroy_class;
+	return 0;
+
+destroy_class:
+	class_destroy(cmshm_class);
+unregister_chrdev:
+	unregister_chrdev_region(cmshm_devt, CMSHM_MAX_DEVICES);
+	return ret;
+}
+module_init(cmshm_init);
+
+static void __exit cmshm_exit(void)
+{
+	platform_driver_unregister(&cmshm_driver);
+	class_destroy(cmshm_class);
+	unregister_chrdev_region(cmshm_devt, CMSHM_MAX_DEVICES);
+}
+module_exit(cmshm_exit);
+
+MODULE_DESCRIPTION("Message rings in reserved memory shared with a remote core");
+MODULE_LICENSE("GPL");

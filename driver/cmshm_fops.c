@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmshm - /dev/cmshmN file operations.
+ *
+ *   read()   one whole message; blocks until one arrives (-EAGAIN with
+ *            O_NONBLOCK); -EMSGSIZE if it does not fit (it stays queued)
+ *   write()  one whole message of 1..max_msg_size bytes (-EMSGSIZE above);
+ *            blocks while the ring is full or the link is down
+ *   poll()   EPOLLIN message waiting, EPOLLOUT a maximum-size message fits,
+ *            EPOLLHUP link down or device gone, EPOLLERR protocol error
+ *   mmap()   the application area, MAP_SHARED, write-combined
+ *   ioctl()  CMSHM_IOC_INFO
+ *
+ * After the remote restarted, read() and write() each return -ECONNRESET
+ * once per open file; after the remote broke the protocol, -EPROTO once.
+ * After unbind every call returns -ENODEV (poll: EPOLLHUP).
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cmshm.h"
+
+static int cmshm_open(struct inode *inode, struct file *file)
+{
+	struct cmshm_dev *cmshm = container_of(inode->i_cdev,
+					       struct cmshm_dev, cdev);
+	struct cmshm_file *cf;
+
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	mutex_lock(&cmshm->lock);
+	if (cmshm->gone) {
+		mutex_unlock(&cmshm->lock);
+		kfree(cf);
+		return -ENODEV;
+	}
+	get_device(&cmshm->dev);
+	cf->cmshm = cmshm;
+	cf->rd_gen = cmshm->event_gen;
+	cf->wr_gen = cmshm->event_gen;
+	mutex_unlock(&cmshm->lock);
+	file->private_data = cf;
+	return stream_open(inode, file);
+}
+
+static int cmshm_release(struct inode *inode, struct file *file)
+{
+	struct cmshm_file *cf = file->private_data;
+
+	put_device(&cf->cmshm->dev);
+	kfree(cf);
+	return 0;
+}
+
+/*
+ * Common entry of read and write, cmshm->lock held: the device is there,
+ * the link state is current, an event not yet reported to this file is
+ * returned (once), and the link is up. -EAGAIN means "wait".
+ */
+static int cmshm_enter(struct cmshm_dev *cmshm, u32 *gen)
+{
+	if (cmshm->gone)
+		return -ENODEV;
+	cmshm_link_sync(cmshm);
+	if (*gen != cmshm->event_gen) {
+		*gen = cmshm->event_gen;
+		return -cmshm->event_err;
+	}
+	if (cmshm->link_state != CMSHM_LINK_STATE_UP)
+		return -EAGAIN;
+	return 0;
+}
+
+/*
+ * A ring call returned -EPROTO, cmshm->lock held. A remote that restarts
+ * zeroes its indices, so the bad index may be that restart racing our read:
+ * then follow the link (the reset is reported by cmshm_enter()) and return
+ * false so the caller retries once. Otherwise it is a violation: fail
+ * closed, mark it reported to this caller, and return true.
+ */
+static bool cmshm_ring_failed(struct cmshm_dev *cmshm, const char *ring,
+			      u32 *gen, bool retried)
+{
+	if (!retried && !cmshm_link_peer_unchanged(&cmshm->link)) {
+		cmshm_link_sync(cmshm);
+		return false;
+	}
+	cmshm_protocol_error(cmshm, ring);
+	if (gen)
+		*gen = cmshm->event_gen;
+	return true;
+}
+
+/* Sleep until the next wake-up after @seq; 0 or -ERESTARTSYS. */
+static int cmshm_wait(struct cmshm_dev *cmshm, struct file *file, int seq)
+{
+	if (file->f_flags & O_NONBLOCK)
+		return -EAGAIN;
+	return wait_event_interruptible(cmshm->wq,
+					atomic_read(&cmshm->wake_seq) != seq);
+}
+
+static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	bool retried = false;
+	const void *msg;
+	u32 len;
+	int seq, ret;
+
+	if (!count)
+		return 0;
+	for (;;) {
+		seq = atomic_read(&cmshm->wake_seq);
+		mutex_lock(&cmshm->lock);
+		ret = cmshm_enter(cmshm, &cf->rd_gen);
+		if (!ret) {
+			ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
+			if (ret == -EPROTO &&
+			    !cmshm_ring_failed(cmshm, "remote-to-host ring",
+					       &cf->rd_gen, retried)) {
+				mutex_unlock(&cmshm->lock);
+				retried = true;
+				continue;
+			}
+		}
+		if (ret != -EAGAIN)
+			break;
+		mutex_unlock(&cmshm->lock);
+		ret = cmshm_wait(cmshm, file, seq);
+		if (ret)
+			return ret;
+	}
+	if (ret)
+		goto unlock;
+	if (len > count) {
+		ret = -EMSGSIZE;
+		goto unlock;
+	}
+	if (copy_to_user(buf, msg, len)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+	cmshm_ring_release(&cmshm->rx);
+	cmshm->stats.rx_messages++;
+	cmshm->stats.rx_bytes += len;
+	cmshm_kick(cmshm);
+	ret = len;
+unlock:
+	mutex_unlock(&cmshm->lock);
+	return ret;
+}
+
+static ssize_t cmshm_write(struct file *file, const char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	bool retried = false;
+	void *slot;
+	int seq, ret;
+
+	if (!count)
+		return 0;
+	/* max_msg is fixed at probe. */
+	if (count > cmshm->tx.max_msg)
+		return -EMSGSIZE;
+	for (;;) {
+		seq = atomic_read(&cmshm->wake_seq);
+		mutex_lock(&cmshm->lock);
+		ret = cmshm_enter(cmshm, &cf->wr_gen);
+		if (!ret) {
+			ret = cmshm_ring_reserve(&cmshm->tx, count, &slot);
+			if (ret == -EPROTO &&
+			    !cmshm_ring_failed(cmshm, "host-to-remote ring",
+					       &cf->wr_gen, retried)) {
+				mutex_unlock(&cmshm->lock);
+				retried = true;
+				continue;
+			}
+		}
+		if (ret != -EAGAIN)
+			break;
+		mutex_unlock(&cmshm->lock);
+		ret = cmshm_wait(cmshm, file, seq);
+		if (ret)
+			return ret;
+	}
+	if (ret)
+		goto unlock;
+	/* Nothing is published if the copy faults: the slot is dropped. */
+	if (copy_from_user(slot, buf, count)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+	cmshm_ring_commit(&cmshm->tx);
+	cmshm->stats.tx_messages++;
+	cmshm->stats.tx_bytes += count;
+	cmshm_kick(cmshm);
+	ret = count;
+unlock:
+	mutex_unlock(&cmshm->lock);
+	return ret;
+}
+
+static __poll_t cmshm_poll(struct file *file, poll_table *wait)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	__poll_t mask = 0;
+	const void *msg;
+	u32 len;
+	int ret;
+
+	poll_wait(file, &cmshm->wq, wait);
+	mutex_lock(&cmshm->lock);
+	if (cmshm->gone) {
+		mask = EPOLLHUP;
+		goto unlock;
+	}
+	cmshm_link_sync(cmshm);
+	if (cmshm->link_state == CMSHM_LINK_STATE_UP) {
+		ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
+		if (!ret)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		else if (ret == -EPROTO)
+			cmshm_ring_failed(cmshm, "remote-to-host ring", NULL,
+					  false);
+	}
+	if (cmshm->link_state == CMSHM_LINK_STATE_UP) {
+		ret = cmshm_ring_can_write(&cmshm->tx, cmshm->tx.max_msg);
+		if (ret > 0)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		else if (ret == -EPROTO)
+			cmshm_ring_failed(cmshm, "host-to-remote ring", NULL,
+					  false);
+	}
+	/* An unreported event makes read()/write() return at once. */
+	if (cf->rd_gen != cmshm->event_gen)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (cf->wr_gen != cmshm->event_gen)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (cmshm->link_state == CMSHM_LINK_STATE_ERROR ||
+	    ((cf->rd_gen != cmshm->event_gen ||
+	      cf->wr_gen != cmshm->event_gen) && cmshm->event_err == EPROTO))
+		mask |= EPOLLERR;
+	else if (cmshm->link_state == CMSHM_LINK_STATE_DOWN)
+		mask |= EPOLLHUP;
+unlock:
+	mutex_unlock(&cmshm->lock);
+	return mask;
+}
+
+static int cmshm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	bool gone;
+
+	/* VM_MAYSHARE: VM_SHARED is cleared for a read-only fd. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	mutex_lock(&cmshm->lock);
+	gone = cmshm->gone;
+	mutex_unlock(&cmshm->lock);
+	if (gone)
+		return -ENODEV;
+	vma->vm_flags &= ~VM_MAYEXEC;
+	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	/* Checks vm_pgoff and the length against the application area. */
+	return vm_iomap_memory(vma, cmshm->phys + cmshm->layout.app_offset,
+			       cmshm->layout.app_size);
+}
+
+static long cmshm_ioctl(struct file *file, unsigned int cmd,
+			unsigned long arg)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	struct cmshm_info info;
+
+	if (cmd != CMSHM_IOC_INFO)
+		return -ENOTTY;
+	memset(&info, 0, sizeof(info));
+	mutex_lock(&cmshm->lock);
+	if (cmshm->gone) {
+		mutex_unlock(&cmshm->lock);
+		return -ENODEV;
+	}
+	cmshm_link_sync(cmshm);
+	info.version = CMSHM_VERSION;
+	info.link_state = cmshm->link_state;
+	info.region_size = cmshm->size;
+	info.app_size = cmshm->layout.app_size;
+	info.app_offset = cmshm->layout.app_offset;
+	info.tx_ring_size = cmshm->layout.h2r.size;
+	info.rx_ring_size = cmshm->layout.r2h.size;
+	info.max_msg_size = cmshm->tx.max_msg;
+	info.flags = cmshm->tx_chan ? 0 : CMSHM_INFO_F_POLLING;
+	info.counters = cmshm->stats;
+	mutex_unlock(&cmshm->lock);
+	info.counters.doorbells_sent = atomic64_read(&cmshm->db_sent);
+	info.counters.doorbells_received = atomic64_read(&cmshm->db_received);
+	info.counters.doorbells_coalesced = atomic64_read(&cmshm->db_coalesced);
+	if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+const struct file_operations cmshm_fops = {
+	.owner = THIS_MODULE,
+	.open = cmshm_open,
+	.release = cmshm_release,
+	.read = cmshm_read,
+	.write = cmshm_write,
+	.poll = cmshm_poll,
+	.mmap = cmshm_mmap,
+	.unlocked_ioctl = cmshm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};

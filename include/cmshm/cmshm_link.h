@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * cmshm protocol v1: the session handshake, identical on both sides.
+ *
+ * Each side owns a struct cmshm_ctrl {state, session, ack}. A side starts
+ * (or restarts) by going OFFLINE, resetting the ring indices it owns,
+ * choosing a new nonzero session, and going READY. When it sees the peer
+ * READY with a session it has not acknowledged, it resets the indices it
+ * owns again and stores that session in its ack. The link is up on a side
+ * when the peer is READY, this side's ack equals the peer's session, and
+ * the peer's ack equals this side's session. Because each side resets its
+ * indices before it acknowledges, neither produces into a ring before both
+ * halves of that ring are at 0.
+ *
+ * A peer whose session changes after the link was up has restarted: the
+ * messages in flight in both directions at that moment are lost (the loss
+ * window of Documentation/protocol.rst) and CMSHM_LINK_RESET is reported
+ * once. Stale RAM from an earlier boot never brings the link up: the dead
+ * peer cannot acknowledge the new session.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#ifndef CMSHM_LINK_H
+#define CMSHM_LINK_H
+
+#include "cmshm_ring.h"
+
+/* Bits returned by cmshm_link_update(). */
+#define CMSHM_LINK_UP		0x1u	/* the link came up */
+#define CMSHM_LINK_DOWN		0x2u	/* the link went down */
+#define CMSHM_LINK_RESET	0x4u	/* an attached peer restarted */
+#define CMSHM_LINK_KICK		0x8u	/* own ctrl changed: ring the doorbell */
+
+/**
+ * struct cmshm_link - one side's private handshake state.
+ * @own:     this side's control block in shared memory (written here only).
+ * @peer:    the peer's control block in shared memory (read only).
+ * @tx:      ring this side produces into.
+ * @rx:      ring this side consumes from.
+ * @session: this side's current session (private copy).
+ * @acked:   the peer session acknowledged (private copy, 0: none).
+ * @up:      nonzero while the link is up.
+ * @was_up:  nonzero if the link was up with the peer session @acked.
+ *
+ * Not thread-safe: the caller serialises all calls, and ring operations,
+ * under one lock.
+ */
+struct cmshm_link {
+	struct cmshm_ctrl *own;
+	struct cmshm_ctrl *peer;
+	struct cmshm_ring *tx;
+	struct cmshm_ring *rx;
+	uint32_t session;
+	uint32_t acked;
+	int up;
+	int was_up;
+};
+
+/**
+ * cmshm_link_start() - (re)start this side with a new session.
+ * @l:       the link; @own, @peer, @tx and @rx set.
+ * @session: a nonzero value not used by the previous start of this side
+ *           (random, or a counter kept across resets).
+ *
+ * Sequence: state OFFLINE, wmb; reset own ring indices, ack 0, session;
+ * wmb; state READY; mb. The caller then rings the doorbell.
+ */
+static inline void cmshm_link_start(struct cmshm_link *l, uint32_t session)
+{
+	cmshm_store32(&l->own->state, CMSHM_STATE_OFFLINE);
+	cmshm_wmb();
+	cmshm_ring_reset(l->tx, 1);
+	cmshm_ring_reset(l->rx, 0);
+	cmshm_store32(&l->own->ack, 0);
+	cmshm_store32(&l->own->session, session);
+	cmshm_store32(&l->own->reserved, 0);
+	cmshm_wmb();
+	cmshm_store32(&l->own->state, CMSHM_STATE_READY);
+	cmshm_cache_clean(l->own, sizeof(*l->own));
+	cmshm_mb();
+	l->session = session;
+	l->acked = 0;
+	l->up = 0;
+	l->was_up = 0;
+}
+
+/**
+ * cmshm_link_stop() - publish @state (OFFLINE or ERROR); the link is down.
+ * @l:     the link.
+ * @state: CMSHM_STATE_OFFLINE or CMSHM_STATE_ERROR.
+ */
+static inline void cmshm_link_stop(struct cmshm_link *l, uint32_t state)
+{
+	cmshm_store32(&l->own->state, state);
+	cmshm_cache_clean(l->own, sizeof(*l->own));
+	cmshm_mb();
+	l->up = 0;
+	l->was_up = 0;
+}
+
+/**
+ * cmshm_link_update() - follow the peer's control block.
+ * @l: the link, started.
+ *
+ * Reads the peer's state, session and ack once each (then cmshm_rmb()).
+ * A peer that is not READY, or has session 0, is down; any other value is
+ * a peer at some stage of its start, so nothing here is a protocol error.
+ * When it acknowledges a new peer session it resets the ring indices this
+ * side owns first (wmb between).
+ *
+ * Return: a mask of CMSHM_LINK_UP, _DOWN, _RESET and _KICK.
+ */
+static inline unsigned int cmshm_link_update(struct cmshm_link *l)
+{
+	uint32_t state, session, ack;
+	unsigned int ev = 0;
+
+	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
+	state = cmshm_load32(&l->peer->state);
+	session = cmshm_load32(&l->peer->session);
+	ack = cmshm_load32(&l->peer->ack);
+	cmshm_rmb();
+
+	if (state != CMSHM_STATE_READY || !session) {
+		if (l->up)
+			ev |= CMSHM_LINK_DOWN;
+		l->up = 0;
+		return ev;
+	}
+	if (session != l->acked) {
+		if (l->up)
+			ev |= CMSHM_LINK_DOWN;
+		if (l->was_up)
+			ev |= CMSHM_LINK_RESET;
+		l->up = 0;
+		l->was_up = 0;
+		cmshm_ring_reset(l->tx, 1);
+		cmshm_ring_reset(l->rx, 0);
+		cmshm_wmb();
+		cmshm_store32(&l->own->ack, session);
+		cmshm_cache_clean(l->own, sizeof(*l->own));
+		cmshm_mb();
+		l->acked = session;
+		ev |= CMSHM_LINK_KICK;
+	}
+	if (!l->up && ack == l->session) {
+		l->up = 1;
+		l->was_up = 1;
+		ev |= CMSHM_LINK_UP;
+	} else if (l->up && ack != l->session) {
+		/* The peer dropped its ack: it is restarting. */
+		l->up = 0;
+		ev |= CMSHM_LINK_DOWN;
+	}
+	return ev;
+}
+
+/**
+ * cmshm_link_peer_unchanged() - classify an -CMSHM_EPROTO from a ring call.
+ * @l: the link, up.
+ *
+ * A peer that restarts zeroes its ring indices (after going OFFLINE, with a
+ * write barrier between), so a ring call racing with the restart can see an
+ * index move backwards. Call this after the failing ring call: it reads the
+ * peer's control block once more (the ring call's barrier orders it after
+ * the bad index).
+ *
+ * Return: 1 if the peer is still READY with the session we acknowledged and
+ * still acknowledges ours: the bad value is a protocol violation. 0 if the
+ * peer is restarting: run cmshm_link_update() and treat it as a reset.
+ */
+static inline int cmshm_link_peer_unchanged(struct cmshm_link *l)
+{
+	uint32_t state, session, ack;
+
+	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
+	state = cmshm_load32(&l->peer->state);
+	session = cmshm_load32(&l->peer->session);
+	ack = cmshm_load32(&l->peer->ack);
+	cmshm_rmb();
+	return state == CMSHM_STATE_READY && session == l->acked &&
+	       ack == l->session;
+}
+
+#endif /* CMSHM_LINK_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * cmshm protocol port layer: types, error codes, shared-memory accessors,
+ * barriers and cache maintenance hooks for each environment the protocol
+ * code runs in.
+ *
+ * Environments:
+ *   - Linux kernel (__KERNEL__): READ_ONCE/WRITE_ONCE, dma_rmb()/dma_wmb()/mb(),
+ *     no cache maintenance (the region is mapped write-combined, i.e. Normal
+ *     Non-cacheable on arm64).
+ *   - a port header of your own: define CMSHM_PORT_HEADER to "file.h" and
+ *     provide every CMSHM_* macro below (for firmware with a data cache:
+ *     SCB_CleanDCache_by_Addr()/SCB_InvalidateDCache_by_Addr() on Cortex-M7).
+ *   - hosted C11 (userspace, the emulator, unit tests): GCC/Clang __atomic
+ *     builtins; on bare-metal Arm without a port header, DMB SY barriers.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#ifndef CMSHM_PORT_H
+#define CMSHM_PORT_H
+
+#if defined(__KERNEL__)
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <asm/barrier.h>
+
+#define CMSHM_EAGAIN	EAGAIN
+#define CMSHM_EINVAL	EINVAL
+#define CMSHM_EMSGSIZE	EMSGSIZE
+#define CMSHM_EPROTO	EPROTO
+
+/* Peer-written words are read exactly once per use through this macro. */
+#define cmshm_load32(p)		READ_ONCE(*(p))
+#define cmshm_store32(p, v)	WRITE_ONCE(*(p), (v))
+/* Orders earlier loads from shared memory before later loads. */
+#define cmshm_rmb()		dma_rmb()
+/* Orders earlier stores to shared memory before later stores. */
+#define cmshm_wmb()		dma_wmb()
+/* Orders all earlier accesses before all later ones (load->store too). */
+#define cmshm_mb()		mb()
+#define cmshm_cache_clean(p, n)		do { } while (0)
+#define cmshm_cache_invalidate(p, n)	do { } while (0)
+
+#elif defined(CMSHM_PORT_HEADER)
+
+#include CMSHM_PORT_HEADER
+
+#else /* hosted or bare-metal C99 with GCC or Clang */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#include <errno.h>
+#endif
+
+/* The values of Linux's asm-generic/errno.h when there is no errno.h. */
+#ifdef EAGAIN
+#define CMSHM_EAGAIN	EAGAIN
+#define CMSHM_EINVAL	EINVAL
+#define CMSHM_EMSGSIZE	EMSGSIZE
+#define CMSHM_EPROTO	EPROTO
+#else
+#define CMSHM_EAGAIN	11
+#define CMSHM_EINVAL	22
+#define CMSHM_EMSGSIZE	90
+#define CMSHM_EPROTO	71
+#endif
+
+#define cmshm_load32(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+#define cmshm_store32(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
+#if (defined(__arm__) || defined(__aarch64__)) && !defined(__linux__)
+/* Bare metal: the peer is another core, possibly outside our shareability
+ * domain, so use full-system barriers.
+ */
+static inline void cmshm_dmb_sy(void)
+{
+	__asm__ __volatile__("dmb sy" ::: "memory");
+}
+
+#define cmshm_rmb()	cmshm_dmb_sy()
+#define cmshm_wmb()	cmshm_dmb_sy()
+#define cmshm_mb()	cmshm_dmb_sy()
+#else
+#define cmshm_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define cmshm_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#define cmshm_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
+#ifndef cmshm_cache_clean
+#define cmshm_cache_clean(p, n)		do { (void)(p); (void)(n); } while (0)
+#endif
+#ifndef cmshm_cache_invalidate
+#define cmshm_cache_invalidate(p, n)	do { (void)(p); (void)(n); } while (0)
+#endif
+
+#endif /* environment */
+
+#endif /* CMSHM_PORT_H */

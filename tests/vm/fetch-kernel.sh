@@ -1,0 +1,240 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# fetch-kernel.sh - fetch Debian's stock arm64 kernel for the cmshm VM tests.
+#
+# Usage: tests/vm/fetch-kernel.sh [--check] [OUTDIR]
+#
+# Downloads (apt-get download, never installs) and unpacks with dpkg -x into
+# OUTDIR (default: <repo>/build/vm/debian):
+#   linux-image-<abi>-arm64:arm64     kernel Image (uncompressed, for -kernel)
+#   linux-headers-<abi>-arm64:arm64   kbuild tree for out-of-tree modules
+#   linux-headers-<abi>-common        (all) the common part of that tree
+#   linux-kbuild-6.1 (host arch)      fixdep/modpost etc., same version
+#   busybox-static:arm64              the guest userland
+# The kbuild tree is self-contained: nothing is installed on the host apart
+# from the tool packages listed below.  The headers' Makefile includes
+# /usr/src/linux-headers-<abi>-common/Makefile with an absolute path; it is
+# rewritten to include the unpacked copy relative to itself.
+#
+# The kernel ABI (e.g. 6.1.0-56) changes with each Debian security upload;
+# it is resolved at run time from the dependency of linux-image-arm64:arm64
+# (override with CMSHM_KABI=6.1.0-NN).  Each ABI gets its own folder
+# OUTDIR/<abi>; a finished folder is reused as is (no download).
+#
+# On success writes OUTDIR/env.sh (shell syntax, also valid for make's
+# "include"):
+#   KABI=6.1.0-56                   Debian kernel ABI
+#   KVERSION=6.1.192-2              Debian package version
+#   KRELEASE=6.1.0-56-arm64         uname -r in the guest (module vermagic)
+#   KERNEL_IMAGE=<abs path>         arm64 Image for qemu -kernel
+#   KDIR=<abs path>                 make -C $KDIR M=... ARCH=arm64
+#                                   CROSS_COMPILE=aarch64-linux-gnu- modules
+#   KCONFIG=<abs path>              the kernel's .config
+#   BUSYBOX=<abs path>              static arm64 busybox
+# and prints the same lines on stdout.
+#
+# Host tool packages (installed with apt-get when running as root, after
+# "dpkg --add-architecture arm64" + "apt-get update" if needed; otherwise
+# the exact command is printed and the script fails):
+#   qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+#   device-tree-compiler kmod cpio gzip
+#
+# --check: only check the host tools; exit 0 when all are present.
+#
+# Exit status: 0 on success, 1 on any error (a one-line reason on stderr).
+
+set -euo pipefail
+
+readonly HOST_PKGS=(qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+		    device-tree-compiler kmod cpio gzip)
+
+die() {
+	echo "fetch-kernel.sh: error: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "fetch-kernel.sh: $*" >&2
+}
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd "$script_dir/../.." && pwd)
+
+check_only=0
+outdir=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--check) check_only=1 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-*) die "unknown option $1 (see --help)" ;;
+	*) [ -z "$outdir" ] || die "only one OUTDIR"; outdir=$1 ;;
+	esac
+	shift
+done
+outdir=${outdir:-$repo_dir/build/vm/debian}
+
+as_root() {
+	[ "$(id -u)" -eq 0 ]
+}
+
+# Host tools -------------------------------------------------------------
+
+missing_pkgs() {
+	local p
+	for p in "${HOST_PKGS[@]}"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		     grep -q 'install ok installed'; then
+			echo "$p"
+		fi
+	done
+}
+
+have_arm64_arch() {
+	dpkg --print-foreign-architectures | grep -qx arm64
+}
+
+ensure_host() {
+	local missing
+	missing=$(missing_pkgs | tr '\n' ' ')
+	missing=${missing% }
+	if [ -n "$missing" ] || ! have_arm64_arch; then
+		[ "$check_only" -eq 0 ] || {
+			echo "fetch-kernel.sh: missing packages: ${missing:-<none>}; dpkg architecture arm64: $(have_arm64_arch && echo ok || echo missing)" >&2
+			exit 1
+		}
+		if ! as_root; then
+			echo "fetch-kernel.sh: host setup needed; run as root:" >&2
+			have_arm64_arch || echo "  dpkg --add-architecture arm64" >&2
+			echo "  apt-get update" >&2
+			[ -z "$missing" ] ||
+				echo "  apt-get install -y --no-install-recommends $missing" >&2
+			exit 1
+		fi
+		if ! have_arm64_arch; then
+			note "adding dpkg architecture arm64"
+			dpkg --add-architecture arm64
+		fi
+		note "apt-get update"
+		apt-get update -qq >&2 || die "apt-get update failed"
+		if [ -n "$missing" ]; then
+			note "installing $missing"
+			# shellcheck disable=SC2086 # word list on purpose
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $missing >&2 ||
+				die "apt-get install $missing failed"
+		fi
+	fi
+}
+
+ensure_host
+[ "$check_only" -eq 0 ] || exit 0
+
+# Kernel ABI -------------------------------------------------------------
+
+resolve_abi() {
+	local dep
+	dep=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+	      sed -n 's/^ *Depends: linux-image-\([0-9][0-9.]*-[0-9][0-9]*\)-arm64\(:arm64\)\{0,1\}$/\1/p' |
+	      head -n 1)
+	echo "$dep"
+}
+
+write_env() {
+	local dir=$1 env_file=$2 tmp
+	tmp=$(mktemp "$env_file.XXXXXX")
+	cat >"$tmp" <<EOF
+# Generated by tests/vm/fetch-kernel.sh - do not edit.
+KABI=$KABI
+KVERSION=$(cat "$dir/.version")
+KRELEASE=$KABI-arm64
+KERNEL_IMAGE=$dir/root/boot/vmlinuz-$KABI-arm64
+KDIR=$dir/root/usr/src/linux-headers-$KABI-arm64
+KCONFIG=$dir/root/boot/config-$KABI-arm64
+BUSYBOX=$dir/root/bin/busybox
+EOF
+	mv -f "$tmp" "$env_file"
+	cat "$env_file"
+}
+
+KABI=${CMSHM_KABI:-$(resolve_abi)}
+if [ -z "$KABI" ] && as_root; then
+	# Probably no arm64 package lists yet.
+	note "apt-get update (no arm64 kernel in the apt lists)"
+	apt-get update -qq >&2 || note "apt-get update failed"
+	KABI=$(resolve_abi)
+fi
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+env_file=$outdir/env.sh
+
+if [ -z "$KABI" ]; then
+	# Offline or broken apt lists: fall back to what we already have.
+	if [ -f "$env_file" ]; then
+		note "cannot resolve the kernel ABI with apt-cache; using cached $env_file"
+		cat "$env_file"
+		exit 0
+	fi
+	die "cannot resolve the kernel ABI from 'apt-cache depends linux-image-arm64:arm64' (run apt-get update?)"
+fi
+
+# One fetch at a time per OUTDIR (parallel make jobs, several sessions).
+exec 9>"$outdir/.lock"
+flock 9 || die "cannot lock $outdir/.lock"
+
+dir=$outdir/$KABI
+if [ -f "$dir/.complete" ]; then
+	write_env "$dir" "$env_file"
+	exit 0
+fi
+
+# Download and unpack ----------------------------------------------------
+
+note "fetching Debian arm64 kernel $KABI into $dir"
+rm -rf "$dir.tmp"
+mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
+
+# All kernel packages from one upload: pin the image's exact version.
+version=$(apt-cache show --no-all-versions "linux-image-$KABI-arm64:arm64" 2>/dev/null |
+	  sed -n 's/^Version: //p' | head -n 1)
+[ -n "$version" ] || die "no package linux-image-$KABI-arm64:arm64 in the apt lists"
+
+pkgs=("linux-image-$KABI-arm64:arm64=$version"
+      "linux-headers-$KABI-arm64:arm64=$version"
+      "linux-headers-$KABI-common=$version"
+      "linux-kbuild-6.1=$version"
+      "busybox-static:arm64")
+
+# apt-get download writes into the current directory; as root it warns that
+# _apt cannot write there (harmless), so give it a world-writable folder.
+chmod 0777 "$dir.tmp/debs"
+(cd "$dir.tmp/debs" && apt-get download -q "${pkgs[@]}" >&2) ||
+	die "apt-get download ${pkgs[*]} failed"
+
+for deb in "$dir.tmp/debs"/*.deb; do
+	dpkg -x "$deb" "$dir.tmp/root" || die "dpkg -x $deb failed"
+done
+echo "$version" >"$dir.tmp/.version"
+
+root=$dir.tmp/root
+kdir=$root/usr/src/linux-headers-$KABI-arm64
+[ -f "$root/boot/vmlinuz-$KABI-arm64" ] || die "no kernel image in linux-image-$KABI-arm64"
+[ -x "$root/bin/busybox" ] || die "no /bin/busybox in busybox-static:arm64"
+[ -f "$kdir/Makefile" ] || die "no $kdir/Makefile"
+[ -d "$root/usr/lib/linux-kbuild-6.1/scripts" ] || die "no kbuild scripts in linux-kbuild-6.1"
+[ -e "$kdir/scripts/Makefile.build" ] ||
+	die "$kdir/scripts does not resolve into the unpacked linux-kbuild-6.1"
+
+# Make the kbuild tree relocatable and independent of /usr/src on the host.
+# shellcheck disable=SC2016 # $(...) is make syntax here
+sed -i 's|^include /usr/src/\(linux-headers-[^/]*-common\)/Makefile$|include $(dir $(lastword $(MAKEFILE_LIST)))../\1/Makefile|' \
+	"$kdir/Makefile"
+# shellcheck disable=SC2016 # literal make syntax
+grep -q '^include \$(dir ' "$kdir/Makefile" ||
+	die "unexpected $kdir/Makefile (cannot redirect the include of the common headers)"
+
+rm -rf "$dir.tmp/debs"
+touch "$dir.tmp/.complete"
+rm -rf "$dir"
+mv "$dir.tmp" "$dir"
+write_env "$dir" "$env_file"

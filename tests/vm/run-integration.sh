@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# VM integration tests: boot Debian's arm64 kernel with cmshm.ko and the test
+# mailbox, cmshm-remote playing the remote core on the host, and run the
+# guest checks. Prints the guest's TAP lines plus one line per VM run for the
+# harness verdict (guest exit status, kernel log free of warnings, module
+# unload, remotes' own verdicts).
+#
+# Usage: tests/vm/run-integration.sh [SCENARIO...]   (default: all)
+# Scenarios: functional stream
+# Environment: CMSHM_STREAM_COUNT (default 100000) messages each way.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+g=$top/build/guest
+remote=$top/build/host/cmshm-remote
+count=${CMSHM_STREAM_COUNT:-100000}
+# Layout of dts/qemu-virt.dtso.
+R0=0x5f000000 R1=0x5f100000 R2=0x5f200000 DB=0x5f300000
+n=0
+fails=0
+
+"$top"/tests/vm/build-guest.sh || { echo "not ok - build guest artifacts"; exit 1; }
+
+# run NAME RUN-VM-ARGS...: one VM boot; guest TAP lines pass through,
+# everything else is shown as a comment.
+run() {
+	local name=$1 log rc
+	shift
+	log=$top/build/vm/$name.log
+	mkdir -p "$top"/build/vm
+	"$top"/tests/vm/run-vm.sh --timeout 900 \
+		--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
+		--file "$top"/build/aarch64/cmshm-tool --file "$g"/cmshm-vmtest \
+		--file "$top"/tests/vm/guest/stream.sh "$@" >"$log" 2>&1
+	rc=$?
+	sed -E '/^(not )?ok /!s/^/# /' "$log"
+	n=$((n + 1))
+	if [ $rc -eq 0 ]; then
+		echo "ok - VM run '$name': guest passed, clean kernel log, modules unloaded, remotes exited 0"
+	else
+		echo "not ok - VM run '$name' failed with status $rc (log: $log)"
+		fails=$((fails + 1))
+	fi
+}
+
+rem() { # NAME-OF-REGION-ADDR extra args
+	printf '%q ' "$remote" --region "$@"
+}
+
+functional() {
+	run functional \
+		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode echo)" \
+		--remote "$(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode echo --corrupt-head-after 5)" \
+		--remote "$(rem $R2 --mode echo --poll-us 200)" \
+		-- 'cmshm-vmtest echo /dev/cmshm0; a=$?;
+		    cmshm-vmtest error /dev/cmshm1; b=$?;
+		    cmshm-vmtest multi /dev/cmshm0 /dev/cmshm1 /dev/cmshm2; c=$?;
+		    exit $((a | b | c))'
+}
+
+stream() {
+	run stream \
+		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode sink --count "$count")" \
+		--remote "$(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode source --count "$count" --size-min 16 --size-max 2048)" \
+		-- "cmshm-vmtest down /dev/cmshm2; a=\$?;
+		    stream.sh /dev/cmshm0 /dev/cmshm1 $count; b=\$?;
+		    exit \$((a | b))"
+}
+
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream)
+for s in "${scenarios[@]}"; do
+	"$s"
+done
+[ $fails -eq 0 ]

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * cmshm-remote: the work done while the link is up, per --mode.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#include <string.h>
+
+#include "remote.h"
+#include "../cmshm_testmsg.h"
+
+/* Ring Linux at least this often while a pass moves many messages. */
+#define REMOTE_DB_BATCH		64u
+
+/* A late source never sends more than this many seconds' worth at once. */
+#define REMOTE_MAX_CATCH_UP	1.0
+
+/**
+ * remote_random() - next value of the emulator's xorshift64 generator.
+ * @rm: the emulator (@rm->rng nonzero).
+ *
+ * Return: a pseudo-random 64-bit value.
+ */
+uint64_t remote_random(struct remote *rm)
+{
+	uint64_t x = rm->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	rm->rng = x;
+	return x;
+}
+
+/**
+ * remote_sink_reset() - forget the expected sequence (after a link reset).
+ * @rm: the emulator.
+ *
+ * Messages in flight across a host restart are lost by design; the next
+ * message received sets the new expectation, whatever its sequence.
+ */
+void remote_sink_reset(struct remote *rm)
+{
+	rm->sink_valid = 0;
+	memset(rm->sink_seen, 0, sizeof(rm->sink_seen));
+}
+
+static void seen_set(struct remote *rm, uint32_t seq, int on)
+{
+	uint32_t i = seq % REMOTE_SINK_WINDOW;
+	uint8_t bit = (uint8_t)(1u << (i % 8u));
+
+	if (on)
+		rm->sink_seen[i / 8u] |= bit;
+	else
+		rm->sink_seen[i / 8u] &= (uint8_t)~bit;
+}
+
+static int seen_get(const struct remote *rm, uint32_t seq)
+{
+	uint32_t i = seq % REMOTE_SINK_WINDOW;
+
+	return !!(rm->sink_seen[i / 8u] & (1u << (i % 8u)));
+}
+
+/*
+ * Account one verified message with sequence @seq. A gap counts as lost;
+ * a sequence behind the expectation is a duplicate if already received
+ * (within the window), else reordered (and no longer lost).
+ */
+static void sink_account(struct remote *rm, uint32_t seq)
+{
+	uint32_t gap, back, s;
+
+	if (!rm->sink_valid) {
+		rm->sink_valid = 1;
+		rm->sink_expect = seq;
+	}
+	gap = seq - rm->sink_expect;
+	if (gap < 0x80000000u) {
+		rm->st.sink_lost += gap;
+		s = gap > REMOTE_SINK_WINDOW ? seq - REMOTE_SINK_WINDOW :
+		    rm->sink_expect;
+		for (; s != seq; s++)
+			seen_set(rm, s, 0);
+		seen_set(rm, seq, 1);
+		rm->sink_expect = seq + 1u;
+		rm->st.sink_ok++;
+		return;
+	}
+	back = rm->sink_expect - seq;
+	if (back <= REMOTE_SINK_WINDOW && seen_get(rm, seq)) {
+		rm->st.sink_dup++;
+		return;
+	}
+	rm->st.sink_reorder++;
+	rm->st.sink_ok++;
+	if (back <= REMOTE_SINK_WINDOW) {
+		seen_set(rm, seq, 1);
+		if (rm->st.sink_lost)
+			rm->st.sink_lost--;
+	}
+}
+
+static uint32_t clamp_len(uint32_t len, uint32_t max)
+{
+	return len > max ? max : len;
+}
+
+/*
+ * A struct cmshm_app_cmd in range: reply with the application-area bytes it
+ * names and store their complement there (see cmshm_testmsg.h). Returns
+ * what cmshm_ring_write() returned, or 1 if @msg is not such a command.
+ */
+static int app_cmd(struct remote *rm, const void *msg, uint32_t len)
+{
+	struct cmshm_app_cmd cmd;
+	uint8_t *area, copy[4096];
+	uint32_t i;
+	int err;
+
+	if (len != sizeof(cmd))
+		return 1;
+	memcpy(&cmd, msg, sizeof(cmd));
+	if (cmd.magic != CMSHM_APP_CMD_MAGIC || !cmd.length ||
+	    cmd.length > sizeof(copy) || cmd.offset > rm->hdr.app_size ||
+	    cmd.length > rm->hdr.app_size - cmd.offset)
+		return 1;
+	area = rm->base + rm->hdr.app_offset + cmd.offset;
+	memcpy(copy, area, cmd.length);
+	err = cmshm_ring_write(&rm->tx, copy, cmd.length);
+	if (!err)
+		for (i = 0; i < cmd.length; i++)
+			area[i] = (uint8_t)~copy[i];
+	return err;
+}
+
+/* Echo: read a message, write it back; a full tx ring leaves it queued. */
+static void do_echo(struct remote *rm, int *moved)
+{
+	const void *p;
+	uint32_t len;
+	int err;
+
+	for (;;) {
+		err = cmshm_ring_peek(&rm->rx, &p, &len);
+		if (err == -CMSHM_EAGAIN)
+			return;
+		if (err) {
+			remote_ring_error(rm, "h2r", err);
+			return;
+		}
+		err = app_cmd(rm, p, len);
+		if (err == 1)
+			err = cmshm_ring_write(&rm->tx, p, len);
+		if (err == -CMSHM_EAGAIN) {
+			rm->tx_blocked = 1;
+			return;
+		}
+		if (err == -CMSHM_EMSGSIZE) {
+			rm->st.echo_dropped++;
+			remote_log(rm, 0,
+				   "echo: %u-byte message exceeds the r2h maximum %u: dropped",
+				   len, rm->tx.max_msg);
+		} else if (err) {
+			remote_ring_error(rm, "r2h", err);
+			return;
+		} else {
+			rm->st.tx_msgs++;
+			rm->st.tx_bytes += len;
+			if (rm->st.tx_msgs == rm->opt.corrupt_head_after) {
+				/* Misaligned: the host must refuse it. */
+				cmshm_store32(rm->tx.head, rm->tx.own + 4u);
+				rm->st.corruptions++;
+				remote_log(rm, 1, "corrupted the r2h head");
+			}
+		}
+		cmshm_ring_release(&rm->rx);
+		rm->st.rx_msgs++;
+		rm->st.rx_bytes += len;
+		if (++*moved % REMOTE_DB_BATCH == 0)
+			remote_ring(rm);
+	}
+}
+
+/* Sink: read, verify and account every queued message. */
+static void do_sink(struct remote *rm, int *moved)
+{
+	const void *p;
+	uint32_t len, seq = 0;
+	int err;
+
+	while (!rm->done) {
+		err = cmshm_ring_peek(&rm->rx, &p, &len);
+		if (err == -CMSHM_EAGAIN)
+			return;
+		if (err) {
+			remote_ring_error(rm, "h2r", err);
+			return;
+		}
+		if (cmshm_testmsg_check(p, len, &seq)) {
+			rm->st.sink_corrupt++;
+			remote_log(rm, 0, "sink: corrupt %u-byte message (seq field %u)",
+				   len, seq);
+		} else {
+			sink_account(rm, seq);
+		}
+		cmshm_ring_release(&rm->rx);
+		rm->st.rx_msgs++;
+		rm->st.rx_bytes += len;
+		if (++*moved % REMOTE_DB_BATCH == 0)
+			remote_ring(rm);
+		if (rm->opt.exit_after_count && rm->opt.have_count &&
+		    rm->st.sink_ok >= rm->opt.count)
+			rm->done = 1;
+	}
+}
+
+/* Is the next source message due by the rate schedule? */
+static int source_time_ok(const struct remote *rm, double now)
+{
+	if (rm->opt.rate <= 0)
+		return 1;
+	return now >= rm->src_t0 + (double)rm->src_seq / rm->opt.rate;
+}
+
+/**
+ * remote_source_due() - may the source send now without a doorbell?
+ * @rm: the emulator.
+ *
+ * Return: 1 if the link is up, messages remain, the last write did not
+ * find the ring full and the rate schedule allows the next one; else 0.
+ */
+int remote_source_due(const struct remote *rm)
+{
+	if (rm->opt.mode != MODE_SOURCE || !rm->link.up || rm->tx_blocked)
+		return 0;
+	if (rm->opt.have_count && rm->src_seq >= rm->opt.count)
+		return 0;
+	return source_time_ok(rm, remote_now());
+}
+
+/* Source: send what the schedule allows; then, with --exit-after-count,
+ * finish once the host has consumed everything.
+ */
+static void do_source(struct remote *rm, int kicked, int *moved)
+{
+	uint32_t max = clamp_len(rm->opt.size_max, rm->tx.max_msg);
+	uint32_t min = clamp_len(rm->opt.size_min, max);
+	uint32_t len, tail;
+	double now = remote_now();
+	int err;
+
+	if (rm->tx_blocked && !kicked)
+		return;
+	rm->tx_blocked = 0;
+	if (rm->opt.rate > 0 && now - (rm->src_t0 + (double)rm->src_seq /
+				       rm->opt.rate) > REMOTE_MAX_CATCH_UP)
+		rm->src_t0 = now - (double)rm->src_seq / rm->opt.rate;
+	while (!rm->opt.have_count || rm->src_seq < rm->opt.count) {
+		if (remote_stop || !source_time_ok(rm, now))
+			return;
+		len = min + (uint32_t)(remote_random(rm) % (max - min + 1u));
+		cmshm_testmsg_fill(rm->buf, len, (uint32_t)rm->src_seq);
+		err = cmshm_ring_write(&rm->tx, rm->buf, len);
+		if (err == -CMSHM_EAGAIN) {
+			rm->tx_blocked = 1;
+			return;
+		}
+		if (err) {
+			remote_ring_error(rm, "r2h", err);
+			return;
+		}
+		rm->src_seq++;
+		rm->st.tx_msgs++;
+		rm->st.tx_bytes += len;
+		if (++*moved % REMOTE_DB_BATCH == 0)
+			remote_ring(rm);
+		if (rm->opt.rate > 0)
+			now = remote_now();
+	}
+	if (!rm->opt.exit_after_count)
+		return;
+	err = cmshm_ring_load_tail(&rm->tx, &tail);
+	if (err)
+		remote_ring_error(rm, "r2h", err);
+	else if (tail == rm->tx.own)
+		rm->done = 1;
+}
+
+/**
+ * remote_work() - one pass of the mode's work; the link must be up.
+ * @rm:     the emulator.
+ * @kicked: nonzero if this pass follows a doorbell (or polling mode).
+ *
+ * Consumes and/or produces messages until nothing more can be done, then
+ * rings Linux once if anything moved (space freed or messages queued),
+ * besides the intermediate doorbells of a long pass.
+ */
+void remote_work(struct remote *rm, int kicked)
+{
+	int moved = 0;
+
+	switch (rm->opt.mode) {
+	case MODE_ECHO:
+		if (rm->tx_blocked && !kicked)
+			break;
+		rm->tx_blocked = 0;
+		do_echo(rm, &moved);
+		break;
+	case MODE_SINK:
+		do_sink(rm, &moved);
+		break;
+	case MODE_SOURCE:
+		do_source(rm, kicked, &moved);
+		break;
+	case MODE_IDLE:
+		break;
+	}
+	if (moved % REMOTE_DB_BATCH)
+		remote_ring(rm);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * cmshm-remote internals: the state shared by the emulator's parts.
+ *
+ *   cmshm-remote.c    command line, main loop, summary, stats, exit status
+ *   remote/shm.c      mapping the RAM file, doorbells, waiting
+ *   remote/session.c  host header validation and the session handshake
+ *   remote/modes.c    echo, source and sink work on the rings
+ *
+ * Everything runs on one thread; nothing here is thread-safe.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#ifndef CMSHM_REMOTE_H
+#define CMSHM_REMOTE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmshm/cmshm_link.h"
+
+/** enum remote_mode - what the emulator does once the link is up. */
+enum remote_mode {
+	MODE_ECHO,	/* write every received message back unchanged */
+	MODE_SOURCE,	/* send numbered messages */
+	MODE_SINK,	/* receive and verify numbered messages */
+	MODE_IDLE,	/* handshake only */
+};
+
+/* Doorbell page: 8 channels of 128 bytes; Linux->remote counter at +0,
+ * remote->Linux counter at +64.
+ */
+#define REMOTE_DB_CHANNELS	8u
+#define REMOTE_DB_STRIDE	128u
+#define REMOTE_DB_OUT_OFFSET	64u
+
+/* Sink: sequence numbers remembered behind the expected one (bits). */
+#define REMOTE_SINK_WINDOW	65536u
+
+/**
+ * struct remote_opts - parsed command line.
+ * @mem:        path of the guest RAM file.
+ * @ram_base:   guest physical address at file offset 0.
+ * @region:     guest physical address of the cmshm region.
+ * @size:       region size in bytes.
+ * @doorbell:   guest physical address of the doorbell page.
+ * @have_db:    nonzero when @doorbell was given (doorbell mode).
+ * @db_in:      channel whose Linux->remote counter is watched.
+ * @db_out:     channel whose remote->Linux counter is incremented.
+ * @mode:       enum remote_mode.
+ * @count:      source: messages to send; sink: messages expected.
+ * @have_count: nonzero when @count was given.
+ * @size_min:   source: smallest message in bytes.
+ * @size_max:   source: largest message in bytes (clamped to the ring).
+ * @rate:       source: messages per second, 0 for as fast as possible.
+ * @poll_us:    wait granularity in microseconds.
+ * @exit_after_count: exit as soon as @count is reached (and drained).
+ * @stats_file: where to write the final counters, or NULL.
+ * @corrupt_head_after: echo: corrupt the r2h head once after this many
+ *              echoed messages (0: never).
+ * @verbose:    diagnostic level on stderr.
+ */
+struct remote_opts {
+	const char *mem;
+	uint64_t ram_base;
+	uint64_t region;
+	uint64_t size;
+	uint64_t doorbell;
+	int have_db;
+	unsigned int db_in;
+	unsigned int db_out;
+	enum remote_mode mode;
+	uint64_t count;
+	int have_count;
+	uint32_t size_min;
+	uint32_t size_max;
+	double rate;
+	unsigned int poll_us;
+	int exit_after_count;
+	const char *stats_file;
+	int verbose;
+	uint64_t corrupt_head_after;
+};
+
+/**
+ * struct remote_stats - counters reported at exit (all since start).
+ *
+ * Messages and bytes count payloads. @proto_errors includes
+ * @header_errors. @restart_races are ring-index regressions explained by
+ * a concurrent host restart (not errors, see remote_ring_error()).
+ * @corruptions are faults this program injected on purpose
+ * (--corrupt-head-after), not errors.
+ */
+struct remote_stats {
+	uint64_t link_ups;
+	uint64_t link_downs;
+	uint64_t resets;
+	uint64_t host_sessions;
+	uint64_t rx_msgs;
+	uint64_t rx_bytes;
+	uint64_t tx_msgs;
+	uint64_t tx_bytes;
+	uint64_t db_in;
+	uint64_t db_out;
+	uint64_t proto_errors;
+	uint64_t header_errors;
+	uint64_t restart_races;
+	uint64_t echo_dropped;
+	uint64_t corruptions;
+	uint64_t sink_ok;
+	uint64_t sink_lost;
+	uint64_t sink_dup;
+	uint64_t sink_reorder;
+	uint64_t sink_corrupt;
+};
+
+/**
+ * struct remote - the whole emulator state.
+ * @opt:          command line.
+ * @st:           counters.
+ * @base:         start of the mapped region.
+ * @size:         region size in bytes.
+ * @map:          the region mapping as returned by mmap().
+ * @map_len:      its length.
+ * @fd:           the RAM file, open until the mappings are backed.
+ * @need_size:    file size that backs every mapped byte.
+ * @present:      nonzero once the file is at least @need_size long.
+ * @db_map:       the doorbell page mapping, or NULL (polling mode).
+ * @db_map_len:   its length.
+ * @db_in:        the Linux->remote counter watched.
+ * @db_out:       the remote->Linux counter written.
+ * @db_last_in:   value of *@db_in at the last look.
+ * @db_out_val:   private copy of *@db_out.
+ * @hdr:          validated header copy of the current geometry.
+ * @have_geom:    nonzero once @hdr is valid.
+ * @geom_session: host session @hdr was read and validated for.
+ * @bad_session:  host session whose header failed validation (0: none).
+ * @tx:           remote->host ring (r2h).
+ * @rx:           host->remote ring (h2r).
+ * @link:         handshake state; @link.own lives at @hdr.remote_ctrl.
+ * @started:      nonzero once cmshm_link_start() ran.
+ * @rng:          xorshift64 state for sizes.
+ * @buf:          source message buffer, @opt.size_max bytes.
+ * @src_seq:      next sequence number to send (source).
+ * @src_t0:       time of message 0 on the rate schedule, in seconds.
+ * @tx_blocked:   the last write found the tx ring full: retry only after
+ *                a doorbell (doorbell mode).
+ * @sink_expect:  next expected sequence number (sink).
+ * @sink_valid:   nonzero when @sink_expect is meaningful.
+ * @sink_seen:    bitmap of sequence numbers received in the window.
+ * @done:         nonzero when --exit-after-count is satisfied.
+ */
+struct remote {
+	struct remote_opts opt;
+	struct remote_stats st;
+	uint8_t *base;
+	uint32_t size;
+	void *map;
+	size_t map_len;
+	int fd;
+	uint64_t need_size;
+	int present;
+	void *db_map;
+	size_t db_map_len;
+	uint32_t *db_in;
+	uint32_t *db_out;
+	uint32_t db_last_in;
+	uint32_t db_out_val;
+	struct cmshm_header hdr;
+	int have_geom;
+	uint32_t geom_session;
+	uint32_t bad_session;
+	struct cmshm_ring tx;
+	struct cmshm_ring rx;
+	struct cmshm_link link;
+	int started;
+	uint64_t rng;
+	uint8_t *buf;
+	uint64_t src_seq;
+	double src_t0;
+	int tx_blocked;
+	uint32_t sink_expect;
+	int sink_valid;
+	uint8_t sink_seen[REMOTE_SINK_WINDOW / 8];
+	int done;
+};
+
+/* Set by SIGTERM/SIGINT. */
+extern volatile sig_atomic_t remote_stop;
+
+/* shm.c */
+int remote_map(struct remote *rm);
+int remote_present(struct remote *rm);
+void remote_unmap(struct remote *rm);
+void remote_ring(struct remote *rm);
+int remote_wait(struct remote *rm);
+double remote_now(void);
+void remote_log(const struct remote *rm, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* session.c */
+void remote_link_step(struct remote *rm);
+void remote_link_restart(struct remote *rm);
+void remote_ring_error(struct remote *rm, const char *ring, int err);
+void remote_shutdown(struct remote *rm);
+
+/* modes.c */
+void remote_work(struct remote *rm, int kicked);
+int remote_source_due(const struct remote *rm);
+void remote_sink_reset(struct remote *rm);
+uint64_t remote_random(struct remote *rm);
+
+#endif /* CMSHM_REMOTE_H */
