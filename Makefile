@@ -36,7 +36,9 @@ check: deps
 		"style=tests/style/check-kernel.sh" \
 		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
 		"vm-harness=tests/vm/selftest.sh" \
-		"vm=tests/vm/run-integration.sh"
+		"vm=tests/vm/run-integration.sh" \
+		"doc-remote=tests/vm/doc-remote/run.sh" \
+		"faults=tests/vm/faults/run.sh"
 
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz

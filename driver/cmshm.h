@@ -33,7 +33,8 @@
  * @dev:            class device; its release frees this struct, so the
  *                  struct lives until the last open file is closed.
  * @cdev:           character device /dev/cmshm@id.
- * @id:             minor number and N of /dev/cmshmN, or -1.
+ * @id:             minor number and N of /dev/cmshmN; -1 until probe takes
+ *                  it and after unbind gives it back.
  * @base:           write-combined mapping of the region (devm; touched only
  *                  while !@gone, under @lock).
  * @phys:           physical address of the region.

@@ -338,6 +338,9 @@ static void cmshm_unregister(void *data)
 	mutex_unlock(&cmshm->lock);
 	cmshm_wake(cmshm);
 	cdev_device_del(&cmshm->cdev, &cmshm->dev);
+	/* No new open can reach us: a rebind may take the number now. */
+	ida_free(&cmshm_ida, cmshm->id);
+	cmshm->id = -1;
 }
 
 static int cmshm_get_region(struct cmshm_dev *cmshm, struct device *dev)

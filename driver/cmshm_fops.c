@@ -107,55 +107,91 @@ static int cmshm_wait(struct cmshm_dev *cmshm, struct file *file, int seq)
 					atomic_read(&cmshm->wake_seq) != seq);
 }
 
-static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
-			  loff_t *ppos)
-{
-	struct cmshm_file *cf = file->private_data;
-	struct cmshm_dev *cmshm = cf->cmshm;
-	bool retried = false;
-	const void *msg;
+/**
+ * struct cmshm_io - one read() or write() in progress.
+ * @tx:   write(): reserve @len bytes in the host-to-remote ring;
+ *        read(): find the next message in the remote-to-host ring.
+ * @len:  write(): bytes to reserve; read(): set to the message length.
+ * @slot: write(): where the message is copied to.
+ * @msg:  read(): the message in shared memory.
+ */
+struct cmshm_io {
+	bool tx;
 	u32 len;
+	void *slot;
+	const void *msg;
+};
+
+/*
+ * Wait until the ring operation of @io succeeds, for read() and write().
+ * Returns 0 with cmshm->lock held, or with it released: -ENODEV,
+ * -ECONNRESET or -EPROTO (once per open file and direction), -EAGAIN
+ * (O_NONBLOCK), -ERESTARTSYS.
+ */
+static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
+			  struct cmshm_io *io)
+{
+	struct cmshm_dev *cmshm = cf->cmshm;
+	u32 *gen = io->tx ? &cf->wr_gen : &cf->rd_gen;
+	bool retried = false;
 	int seq, ret;
 
-	if (!count)
-		return 0;
 	for (;;) {
 		seq = atomic_read(&cmshm->wake_seq);
 		mutex_lock(&cmshm->lock);
-		ret = cmshm_enter(cmshm, &cf->rd_gen);
+		ret = cmshm_enter(cmshm, gen);
 		if (!ret) {
-			ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
+			if (io->tx)
+				ret = cmshm_ring_reserve(&cmshm->tx, io->len,
+							 &io->slot);
+			else
+				ret = cmshm_ring_peek(&cmshm->rx, &io->msg,
+						      &io->len);
+			if (!ret)
+				return 0;
 			if (ret == -EPROTO &&
-			    !cmshm_ring_failed(cmshm, "remote-to-host ring",
-					       &cf->rd_gen, retried)) {
+			    !cmshm_ring_failed(cmshm, io->tx ?
+					       "host-to-remote ring" :
+					       "remote-to-host ring",
+					       gen, retried)) {
 				mutex_unlock(&cmshm->lock);
 				retried = true;
 				continue;
 			}
 		}
-		if (ret != -EAGAIN)
-			break;
 		mutex_unlock(&cmshm->lock);
+		if (ret != -EAGAIN)
+			return ret;
 		ret = cmshm_wait(cmshm, file, seq);
 		if (ret)
 			return ret;
 	}
+}
+
+static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	struct cmshm_io io = { .tx = false };
+	ssize_t ret;
+
+	if (!count)
+		return 0;
+	ret = cmshm_io_begin(cf, file, &io);
 	if (ret)
-		goto unlock;
-	if (len > count) {
-		ret = -EMSGSIZE;
-		goto unlock;
-	}
-	if (copy_to_user(buf, msg, len)) {
+		return ret;
+	if (io.len > count) {
+		ret = -EMSGSIZE;	/* the message stays queued */
+	} else if (copy_to_user(buf, io.msg, io.len)) {
 		ret = -EFAULT;
-		goto unlock;
+	} else {
+		cmshm_ring_release(&cmshm->rx);
+		cmshm->stats.rx_messages++;
+		cmshm->stats.rx_bytes += io.len;
+		cmshm_kick(cmshm);
+		ret = io.len;
 	}
-	cmshm_ring_release(&cmshm->rx);
-	cmshm->stats.rx_messages++;
-	cmshm->stats.rx_bytes += len;
-	cmshm_kick(cmshm);
-	ret = len;
-unlock:
 	mutex_unlock(&cmshm->lock);
 	return ret;
 }
@@ -165,49 +201,27 @@ static ssize_t cmshm_write(struct file *file, const char __user *buf,
 {
 	struct cmshm_file *cf = file->private_data;
 	struct cmshm_dev *cmshm = cf->cmshm;
-	bool retried = false;
-	void *slot;
-	int seq, ret;
+	struct cmshm_io io = { .tx = true, .len = count };
+	ssize_t ret;
 
 	if (!count)
 		return 0;
 	/* max_msg is fixed at probe. */
 	if (count > cmshm->tx.max_msg)
 		return -EMSGSIZE;
-	for (;;) {
-		seq = atomic_read(&cmshm->wake_seq);
-		mutex_lock(&cmshm->lock);
-		ret = cmshm_enter(cmshm, &cf->wr_gen);
-		if (!ret) {
-			ret = cmshm_ring_reserve(&cmshm->tx, count, &slot);
-			if (ret == -EPROTO &&
-			    !cmshm_ring_failed(cmshm, "host-to-remote ring",
-					       &cf->wr_gen, retried)) {
-				mutex_unlock(&cmshm->lock);
-				retried = true;
-				continue;
-			}
-		}
-		if (ret != -EAGAIN)
-			break;
-		mutex_unlock(&cmshm->lock);
-		ret = cmshm_wait(cmshm, file, seq);
-		if (ret)
-			return ret;
-	}
+	ret = cmshm_io_begin(cf, file, &io);
 	if (ret)
-		goto unlock;
+		return ret;
 	/* Nothing is published if the copy faults: the slot is dropped. */
-	if (copy_from_user(slot, buf, count)) {
+	if (copy_from_user(io.slot, buf, count)) {
 		ret = -EFAULT;
-		goto unlock;
+	} else {
+		cmshm_ring_commit(&cmshm->tx);
+		cmshm->stats.tx_messages++;
+		cmshm->stats.tx_bytes += count;
+		cmshm_kick(cmshm);
+		ret = count;
 	}
-	cmshm_ring_commit(&cmshm->tx);
-	cmshm->stats.tx_messages++;
-	cmshm->stats.tx_bytes += count;
-	cmshm_kick(cmshm);
-	ret = count;
-unlock:
 	mutex_unlock(&cmshm->lock);
 	return ret;
 }

@@ -7,7 +7,8 @@
  * Build:
  *   cc -std=c11 -O2 -Wall -Wextra -Werror -I include -o cmshm-remote \
  *      userspace/cmshm-remote.c userspace/remote/shm.c \
- *      userspace/remote/session.c userspace/remote/modes.c
+ *      userspace/remote/session.c userspace/remote/modes.c \
+ *      userspace/remote/fault.c
  *
  * Main loop: sleep --poll-us; in doorbell mode re-examine the region only
  * when Linux rang (its counter changed) -- except while the link is down,
@@ -39,6 +40,7 @@ static const char *const mode_names[] = {
 	[MODE_SOURCE] = "source",
 	[MODE_SINK] = "sink",
 	[MODE_IDLE] = "idle",
+	[MODE_DUPLEX] = "duplex",
 };
 
 static void usage(FILE *f)
@@ -64,11 +66,17 @@ static void usage(FILE *f)
 "                      source: send numbered messages seq 0,1,2,...\n"
 "                      sink: receive and verify numbered messages\n"
 "                      idle: handshake only\n"
+"                      duplex: source and sink at once\n"
 "  --count N           source: messages to send, then stay idle\n"
 "                      (default: unlimited); sink: messages expected\n"
-"  --size-min BYTES    source: smallest message (default 64, at least 16)\n"
+"  --size-min BYTES    source: smallest message (default 64, at least 1;\n"
+"                      below 16 bytes a message carries no number and the\n"
+"                      sink compares it with the one it expects next)\n"
 "  --size-max BYTES    source: largest message (default 64; clamped to the\n"
-"                      ring's maximum); sizes are uniform in the range\n"
+"                      ring's maximum)\n"
+"  --size-dist D       uniform (default) or log (log-uniform sizes)\n"
+"  --stall MS/EVERY    stop all work (consuming, producing, doorbells) for\n"
+"                      MS ms every EVERY ms: backpressure on the host\n"
 "  --rate MSGS_PER_S   source: send rate (default 0: as fast as possible)\n"
 "  --exit-after-count  source: exit once N were sent and the host consumed\n"
 "                      them all; sink: exit once N were received\n"
@@ -78,6 +86,39 @@ static void usage(FILE *f)
 "                      invalid (misaligned) r2h head once; the host must\n"
 "                      detect it and restart the link (counted as\n"
 "                      corruptions=, not as an error of this program)\n"
+"  --fault-corrupt RATE  adversarial remote: during the fault phase apply\n"
+"                      about RATE corruptions per second (float), where the\n"
+"                      host reads next: r2h head and h2r tail (then no ring\n"
+"                      work of ours until the host reacted, at most 20 ms),\n"
+"                      our ctrl state/session/ack/reserved (held 1 ms, then\n"
+"                      we restart with a new session), len words, pad\n"
+"                      markers and bytes of records as they are published,\n"
+"                      bytes of unconsumed r2h data; and host-owned words\n"
+"                      (header, host ctrl, h2r head, r2h tail, h2r data),\n"
+"                      changed by compare-and-swap and put back at the next\n"
+"                      wakeup (the host never reads them, so must not\n"
+"                      care). Values: 0, all-ones, misaligned, just past the\n"
+"                      ring size, just behind/ahead of the current value,\n"
+"                      random. At most one corruption the host must detect\n"
+"                      is outstanding at a time.\n"
+"  --fault-flood RATE  during the fault phase ring Linux RATE extra times\n"
+"                      per second (float); 0: at every wakeup (--poll-us),\n"
+"                      which saturates a doorbell controller that polls\n"
+"  --fault-mute MS     during the fault phase go silent for MS ms at a time\n"
+"                      (no consuming, producing, corrupting or doorbells),\n"
+"                      with 2..6 x MS ms of activity between silences\n"
+"  --fault-seed N      seed of the fault choices (default: random; the seed\n"
+"                      used is in the summary as fault_seed=)\n"
+"  --fault-for SECONDS length of the fault phase (float), counted from the\n"
+"                      first link up (default 0: until exit). Then every\n"
+"                      host-owned word is put back, the remote restarts\n"
+"                      once with a new session and behaves honestly.\n"
+"                      During the phase the region is examined at every\n"
+"                      wakeup, doorbell or not. Ring errors our own\n"
+"                      corruptions explain are counted as fault_errors= (the\n"
+"                      link restarts), not as protocol errors. Summary:\n"
+"                      corruptions= and corrupt_<target>= per target,\n"
+"                      fault_restarts=, flood_db=, mutes=\n"
 "  --stats-file FILE   write the final counters there as key=value lines\n"
 "  -v, --verbose       report link events on stderr (twice: more)\n"
 "  -h, --help          show this help\n"
@@ -119,11 +160,24 @@ static int bad_arg(const char *opt, const char *val)
 	return -1;
 }
 
+/* A finite float in [0, @max]; returns 0 or -1. */
+static int parse_float(const char *s, double max, double *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || *end || !(*v >= 0 && *v <= max) ? -1 : 0;
+}
+
 enum {
 	OPT_MEM = 256, OPT_RAM_BASE, OPT_REGION, OPT_SIZE, OPT_DOORBELL,
 	OPT_DB_IN, OPT_DB_OUT, OPT_MODE, OPT_COUNT, OPT_SIZE_MIN,
-	OPT_SIZE_MAX, OPT_RATE, OPT_POLL_US, OPT_EXIT_AFTER, OPT_STATS,
-	OPT_CORRUPT_HEAD,
+	OPT_SIZE_MAX, OPT_SIZE_DIST, OPT_STALL, OPT_RATE, OPT_POLL_US, OPT_EXIT_AFTER, OPT_STATS,
+	OPT_CORRUPT_HEAD, OPT_FAULT_CORRUPT, OPT_FAULT_FLOOD, OPT_FAULT_MUTE,
+	OPT_FAULT_SEED, OPT_FAULT_FOR,
 };
 
 static const struct option long_opts[] = {
@@ -137,12 +191,19 @@ static const struct option long_opts[] = {
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "size-min", required_argument, NULL, OPT_SIZE_MIN },
+	{ "size-dist", required_argument, NULL, OPT_SIZE_DIST },
+	{ "stall", required_argument, NULL, OPT_STALL },
 	{ "size-max", required_argument, NULL, OPT_SIZE_MAX },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "poll-us", required_argument, NULL, OPT_POLL_US },
 	{ "exit-after-count", no_argument, NULL, OPT_EXIT_AFTER },
 	{ "stats-file", required_argument, NULL, OPT_STATS },
 	{ "corrupt-head-after", required_argument, NULL, OPT_CORRUPT_HEAD },
+	{ "fault-corrupt", required_argument, NULL, OPT_FAULT_CORRUPT },
+	{ "fault-flood", required_argument, NULL, OPT_FAULT_FLOOD },
+	{ "fault-mute", required_argument, NULL, OPT_FAULT_MUTE },
+	{ "fault-seed", required_argument, NULL, OPT_FAULT_SEED },
+	{ "fault-for", required_argument, NULL, OPT_FAULT_FOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -197,13 +258,23 @@ static int parse_one(struct remote_opts *o, int c, const char *arg,
 		return parse_u64(arg, &o->count) ? bad_arg("--count", arg) : 0;
 	case OPT_SIZE_MIN:
 	case OPT_SIZE_MAX:
-		if (parse_u64(arg, &v) || v < CMSHM_TESTMSG_MIN ||
+		if (parse_u64(arg, &v) || !v ||
 		    v > CMSHM_RING_SIZE_MAX / 2)
 			return bad_arg(c == OPT_SIZE_MIN ? "--size-min" : "--size-max", arg);
 		if (c == OPT_SIZE_MIN)
 			o->size_min = (uint32_t)v;
 		else
 			o->size_max = (uint32_t)v;
+		return 0;
+	case OPT_SIZE_DIST:
+		if (strcmp(arg, "uniform") && strcmp(arg, "log"))
+			return bad_arg("--size-dist", arg);
+		o->size_log = !strcmp(arg, "log");
+		return 0;
+	case OPT_STALL:
+		if (sscanf(arg, "%u/%u", &o->stall_ms, &o->stall_every_ms) != 2 ||
+		    !o->stall_ms || o->stall_ms >= o->stall_every_ms)
+			return bad_arg("--stall", arg);
 		return 0;
 	case OPT_RATE:
 		errno = 0;
@@ -227,6 +298,24 @@ static int parse_one(struct remote_opts *o, int c, const char *arg,
 			return bad_arg("--corrupt-head-after", arg);
 		o->corrupt_head_after = v;
 		return 0;
+	case OPT_FAULT_CORRUPT:
+		return parse_float(arg, 1e7, &o->fault_rate) ?
+		       bad_arg("--fault-corrupt", arg) : 0;
+	case OPT_FAULT_FLOOD:
+		o->have_flood = 1;
+		return parse_float(arg, 1e7, &o->fault_flood) ?
+		       bad_arg("--fault-flood", arg) : 0;
+	case OPT_FAULT_MUTE:
+		if (parse_u64(arg, &v) || !v || v > 600000u)
+			return bad_arg("--fault-mute", arg);
+		o->fault_mute_ms = (unsigned int)v;
+		return 0;
+	case OPT_FAULT_SEED:
+		o->have_seed = 1;
+		return parse_u64(arg, &o->fault_seed) ? bad_arg("--fault-seed", arg) : 0;
+	case OPT_FAULT_FOR:
+		return parse_float(arg, 1e7, &o->fault_for) ?
+		       bad_arg("--fault-for", arg) : 0;
 	case 'v':
 		o->verbose++;
 		return 0;
@@ -282,8 +371,9 @@ static int parse_args(struct remote_opts *o, int argc, char **argv)
 		return -1;
 	}
 	if (o->exit_after_count &&
-	    (!o->have_count || (o->mode != MODE_SOURCE && o->mode != MODE_SINK))) {
-		fprintf(stderr, "cmshm-remote: --exit-after-count needs --count and --mode source or sink\n");
+	    (!o->have_count || (o->mode != MODE_SOURCE && o->mode != MODE_SINK &&
+				o->mode != MODE_DUPLEX))) {
+		fprintf(stderr, "cmshm-remote: --exit-after-count needs --count and --mode source, sink or duplex\n");
 		return -1;
 	}
 	return 0;
@@ -296,7 +386,7 @@ static int run_failed(const struct remote *rm)
 
 	if (s->proto_errors || s->echo_dropped)
 		return 1;
-	if (rm->opt.mode != MODE_SINK)
+	if (rm->opt.mode != MODE_SINK && rm->opt.mode != MODE_DUPLEX)
 		return 0;
 	if (s->sink_lost || s->sink_dup || s->sink_reorder || s->sink_corrupt)
 		return 1;
@@ -317,6 +407,13 @@ static void print_stats(const struct remote *rm, FILE *f, const char *sep,
 	P(restart_races); P(echo_dropped); P(corruptions);
 	P(sink_ok); P(sink_lost); P(sink_dup); P(sink_reorder);
 	P(sink_corrupt);
+	if (fault_configured(&rm->opt)) {
+		P(corrupt_r2h_head); P(corrupt_h2r_tail);
+		P(corrupt_remote_ctrl); P(corrupt_len); P(corrupt_pad);
+		P(corrupt_r2h_data); P(corrupt_host); P(fault_errors);
+		P(fault_restarts); P(flood_db); P(mutes);
+		fprintf(f, "fault_seed=%" PRIu64 "%s", rm->opt.fault_seed, sep);
+	}
 #undef P
 	fprintf(f, "session=%#x%sexit_status=%d\n", rm->link.session, sep,
 		status);
@@ -352,6 +449,11 @@ static void on_signal(int sig)
 	remote_stop = 1;
 }
 
+/*
+ * One wakeup at a time. The fault phase (fault.c) brackets each one:
+ * fault_begin() first (puts back host words, may keep us silent), then the
+ * honest work, then fault_end() (applies the corruptions due, floods).
+ */
 static void main_loop(struct remote *rm)
 {
 	int kicked = 1;	/* look once at start */
@@ -362,6 +464,13 @@ static void main_loop(struct remote *rm)
 			kicked = 1;
 			continue;
 		}
+		if (fault_begin(rm) || remote_stalled(rm)) {
+			/* Silent: remember a doorbell for later. */
+			kicked |= remote_wait(rm);
+			continue;
+		}
+		if (fault_active(rm))
+			kicked = 1;
 		if (kicked || !rm->link.up || remote_source_due(rm)) {
 			remote_link_step(rm);
 			if (rm->link.up)
@@ -369,8 +478,10 @@ static void main_loop(struct remote *rm)
 			if (rm->done)
 				break;
 		}
+		fault_end(rm);
 		kicked = remote_wait(rm);
 	}
+	fault_finish(rm);
 }
 
 int main(int argc, char **argv)
@@ -391,6 +502,7 @@ int main(int argc, char **argv)
 	if (getrandom(&rm.rng, sizeof(rm.rng), 0) != (ssize_t)sizeof(rm.rng) ||
 	    !rm.rng)
 		rm.rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	fault_init(&rm);
 	rm.buf = malloc(rm.opt.size_max);
 	if (!rm.buf) {
 		fprintf(stderr, "cmshm-remote: out of memory\n");

@@ -25,6 +25,10 @@
  *   badhdr  publish READY over a header with a bad magic; fail if the link
  *           ever comes up within --hold-ms
  *
+ * --check-words: at exit, fail unless every header word and the host
+ * control block in shared memory still hold what this program stored
+ * (after a remote that corrupted host-owned words had to put them back).
+ *
  * Exit status: 0 success, 1 failure or timeout (reason on stderr), 2 usage.
  *
  * Copyright (C) 2026 The cmshm authors
@@ -77,6 +81,7 @@ static struct {
 	uint64_t count, restart_at, corrupt_at;
 	uint32_t size_min, size_max;
 	unsigned int hold_ms, timeout_s, poll_us;
+	int check_words;
 } o = {
 	.mode = "idle", .size = 0x100000, .ring_size = 65536, .line_size = 64,
 	.restart_ring_size = 16384, .restart_at = UINT64_MAX,
@@ -196,7 +201,8 @@ static void usage_exit(void)
 		"  [--line-size N] [--doorbell-off OFF --db-tx CH --db-rx CH]\n"
 		"  --mode idle|echo|send|recv|badhdr [--count N] [--size-min N]\n"
 		"  [--size-max N] [--restart-at K] [--restart-ring-size N]\n"
-		"  [--corrupt-at K] [--hold-ms MS] [--timeout S] [--poll-us US]\n");
+		"  [--corrupt-at K] [--hold-ms MS] [--timeout S] [--poll-us US]\n"
+		"  [--check-words]\n");
 	exit(2);
 }
 
@@ -224,6 +230,7 @@ static void parse(int argc, char **argv)
 		{ "restart-at", 1, NULL, 'K' }, { "restart-ring-size", 1, NULL, 'S' },
 		{ "corrupt-at", 1, NULL, 'C' }, { "hold-ms", 1, NULL, 'H' },
 		{ "timeout", 1, NULL, 'T' }, { "poll-us", 1, NULL, 'p' },
+		{ "check-words", 0, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -248,6 +255,7 @@ static void parse(int argc, char **argv)
 		case 'H': o.hold_ms = (unsigned int)num(optarg); break;
 		case 'T': o.timeout_s = (unsigned int)num(optarg); break;
 		case 'p': o.poll_us = (unsigned int)num(optarg); break;
+		case 'W': o.check_words = 1; break;
 		default: usage_exit();
 		}
 	}
@@ -356,6 +364,28 @@ static int do_send(struct host *h, uint64_t *sent, int *blocked,
 	return tail == h->tx.own;
 }
 
+/* --check-words: the shared header and host ctrl are as we stored them. */
+static void check_words(const struct host *h)
+{
+	const struct cmshm_header *sh = (const struct cmshm_header *)h->base;
+	const uint32_t *mine = (const uint32_t *)&h->hdr;
+	const uint32_t *shared = (const uint32_t *)sh;
+	unsigned int i, n = (unsigned int)(offsetof(struct cmshm_header, host) / 4u);
+
+	for (i = 0; i < n; i++)
+		if (cmshm_load32(&shared[i]) != mine[i])
+			fail("header word %u is %#x, we stored %#x", i,
+			     cmshm_load32(&shared[i]), mine[i]);
+	if (cmshm_load32(&sh->host.state) != CMSHM_STATE_READY ||
+	    cmshm_load32(&sh->host.session) != h->link.session ||
+	    cmshm_load32(&sh->host.ack) != h->link.acked ||
+	    cmshm_load32(&sh->host.reserved) != 0)
+		fail("host ctrl is %#x/%#x/%#x/%#x, we stored READY/%#x/%#x/0",
+		     cmshm_load32(&sh->host.state), cmshm_load32(&sh->host.session),
+		     cmshm_load32(&sh->host.ack), cmshm_load32(&sh->host.reserved),
+		     h->link.session, h->link.acked);
+}
+
 int main(int argc, char **argv)
 {
 	static struct host h;
@@ -444,6 +474,8 @@ int main(int argc, char **argv)
 		if (moved)
 			ring_remote(&h);
 	}
+	if (o.check_words)
+		check_words(&h);
 	printf("fake-host: mode=%s ups=%lu resets=%lu sent=%llu received=%llu remote_db=%lu\n",
 	       o.mode, n_ups, n_resets, (unsigned long long)sent,
 	       (unsigned long long)got, n_remote_db);

@@ -122,9 +122,9 @@ ok "--help exits 0 and documents options and exit codes" $((rc != 0 || $? != 0))
 st=0
 "$work/cmshm-remote" --mem "$mem" 2>/dev/null; [ $? -eq 2 ] || st=1
 "$work/cmshm-remote" "${REM[@]}" --mode bogus 2>/dev/null; [ $? -eq 2 ] || st=1
-"$work/cmshm-remote" "${REM[@]}" --size-min 8 2>/dev/null; [ $? -eq 2 ] || st=1
+"$work/cmshm-remote" "${REM[@]}" --size-min 0 2>/dev/null; [ $? -eq 2 ] || st=1
 "$work/cmshm-remote" "${REM[@]}" --exit-after-count 2>/dev/null; [ $? -eq 2 ] || st=1
-ok "usage errors exit 2 (no --region, bad --mode, --size-min 8, --exit-after-count alone)" $st
+ok "usage errors exit 2 (no --region, bad --mode, --size-min 0, --exit-after-count alone)" $st
 
 # 5: handshake, host first
 fresh
@@ -250,5 +250,52 @@ host "${HDB[@]}" --mode idle --hold-ms 50
 stop_remote
 [ $alive -eq 0 ] && [ $hrc -eq 0 ] && [ $rrc -eq 0 ] && stat_is link_ups 1
 ok "RAM file empty at start: waits for it to grow, then links up" $? "${logs[@]}"
+
+# 17-18: fault options on the command line
+grep -q -- '--fault-corrupt RATE' "$work/help" && grep -q -- '--fault-flood RATE' "$work/help" &&
+	grep -q -- '--fault-mute MS' "$work/help" && grep -q -- '--fault-seed N' "$work/help" &&
+	grep -q -- '--fault-for SECONDS' "$work/help"
+ok "--help documents --fault-corrupt/-flood/-mute/-seed/-for" $? "$work/help"
+st=0
+for bad in "--fault-corrupt -1" "--fault-corrupt x" "--fault-flood -5" "--fault-mute 0" \
+	"--fault-seed -1" "--fault-for 1s"; do
+	# shellcheck disable=SC2086
+	"$work/cmshm-remote" "${REM[@]}" $bad 2>/dev/null
+	[ $? -eq 2 ] || { st=1; echo "# $bad accepted"; }
+done
+ok "bad fault option values exit 2" $st
+
+# 19: fault phase against a host that only follows the handshake: the
+# remote corrupts its indices and ctrl (repairing what is its own) and the
+# host-owned words (putting them back), floods, mutes; after 0.6 s it is
+# honest again, the host sees its header intact, echo works.
+fresh
+start_remote "${DB[@]}" --mode echo --fault-corrupt 20000 --fault-flood 0 \
+	--fault-mute 20 --fault-seed 12345 --fault-for 0.6
+host "${HDB[@]}" --mode idle --hold-ms 1500 --timeout 10 --check-words
+h1=$hrc
+cp "$work/host.err" "$work/host1.err"
+host "${HDB[@]}" --mode echo --count 1000 --size-min 16 --size-max 2000 --check-words
+stop_remote
+v=$(sed -n 's/^corruptions=//p' "$stats")
+echo "# fault phase: $(tr '\n' ' ' <"$stats")"
+[ $h1 -eq 0 ] && [ $hrc -eq 0 ] && [ $rrc -eq 0 ] && [ "${v:-0}" -ge 1000 ] &&
+	stat_ge corrupt_host 100 && stat_ge corrupt_remote_ctrl 1 && stat_ge fault_restarts 2 &&
+	stat_ge flood_db 100 && stat_ge mutes 1 && stat_is proto_errors 0 &&
+	stat_is fault_seed 12345 && grep -q 'received=1000 ' "$work/host.out"
+ok "fault phase: >= 1000 corruptions, host words put back, honest afterwards (1000 echoes), exit 0" \
+	$? "${logs[@]}" "$work/host1.err"
+
+# 20: the fault phase with a polling host (no doorbells) and no --fault-for:
+# corruptions go on until SIGTERM, which still exits 0 and puts back the
+# host-owned words.
+fresh
+start_remote --mode idle --poll-us 20 --fault-corrupt 5000 --fault-seed 7
+host --mode idle --hold-ms 400 --timeout 10
+sleep 0.3
+stop_remote
+[ $rrc -eq 0 ] && stat_ge corruptions 100 && stat_is proto_errors 0 && stat_is mutes 0 &&
+	stat_is flood_db 0
+ok "fault phase until SIGTERM, polling mode: corruptions counted, exit 0" $? "${logs[@]}"
 
 [ $failed -eq 0 ]

@@ -104,7 +104,7 @@ usage_case "send invalid hex" send --hex 12zz
 usage_case "send odd hex" send --hex 123
 usage_case "source without --count" source
 usage_case "source size-min > size-max" source -c 1 --size-min 100 --size-max 50
-usage_case "source size below 16" source -c 1 --size 15
+usage_case "source size 0" source -c 1 --size 0
 usage_case "sink without --count" sink
 usage_case "ping size below 16" ping --size 8
 usage_case "dump length 0" dump --length 0

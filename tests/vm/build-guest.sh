@@ -4,7 +4,8 @@
 # Build everything a VM run needs into build/guest/ (guest side, arm64) and
 # build/host/ (host side):
 #   build/guest/cmshm.ko, cmshm_test_mbox.ko   for Debian's arm64 kernel
-#   build/aarch64/cmshm-tool, build/guest/cmshm-vmtest   static arm64
+#   build/aarch64/cmshm-tool, build/guest/cmshm-vmtest,
+#   build/guest/cmshm-lifecycle                 static arm64
 #   build/host/cmshm-remote                     the remote-core emulator
 # Downloads Debian's arm64 kernel and headers first (tests/vm/fetch-kernel.sh).
 set -euo pipefail
@@ -34,4 +35,9 @@ make -s -C "$top"/userspace
 make -s -C "$top"/userspace CROSS=aarch64-linux-gnu-
 aarch64-linux-gnu-gcc -static -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
-	"$top"/tests/vm/guest/cmshm-vmtest.c -o "$out"/cmshm-vmtest
+	"$top"/tests/vm/guest/cmshm-vmtest.c "$top"/tests/vm/guest/vmtest.c \
+	-o "$out"/cmshm-vmtest
+aarch64-linux-gnu-gcc -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
+	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
+	"$top"/tests/vm/guest/cmshm-lifecycle.c "$top"/tests/vm/guest/vmtest.c \
+	-o "$out"/cmshm-lifecycle

@@ -8,15 +8,17 @@
 # unload, remotes' own verdicts).
 #
 # Usage: tests/vm/run-integration.sh [SCENARIO...]   (default: all)
-# Scenarios: functional stream
-# Environment: CMSHM_STREAM_COUNT (default 100000) messages each way.
+# Scenarios: functional stream lifecycle load
+# Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
+# (default 1000000) messages each way.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 g=$top/build/guest
 remote=$top/build/host/cmshm-remote
 count=${CMSHM_STREAM_COUNT:-100000}
+load_count=${CMSHM_LOAD_COUNT:-1000000}
 # Layout of dts/qemu-virt.dtso.
-R0=0x5f000000 R1=0x5f100000 R2=0x5f200000 DB=0x5f300000
+R0=0x5f000000 R1=0x5f100000 R2=0x5f200000 DB=0x5f300000 R3=0x5f400000
 n=0
 fails=0
 
@@ -32,7 +34,10 @@ run() {
 	"$top"/tests/vm/run-vm.sh --timeout 900 \
 		--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
 		--file "$top"/build/aarch64/cmshm-tool --file "$g"/cmshm-vmtest \
-		--file "$top"/tests/vm/guest/stream.sh "$@" >"$log" 2>&1
+		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \
+		--file "$top"/tests/vm/guest/stream.sh \
+		--file "$top"/tests/vm/guest/reload.sh \
+		--file "$top"/tests/vm/guest/load.sh "$@" >"$log" 2>&1
 	rc=$?
 	sed -E '/^(not )?ok /!s/^/# /' "$log"
 	n=$((n + 1))
@@ -68,8 +73,31 @@ stream() {
 		    exit \$((a | b))"
 }
 
+# cmshm0: a remote that never consumes (blocked writers); cmshm1: a remote
+# that crashes and restarts 3 times; cmshm2: echo, polling mode.
+lifecycle() {
+	run lifecycle \
+		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode idle)" \
+		--remote "$top/tests/vm/remote-restarts.sh 3 -- $(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode echo)" \
+		--remote "$(rem $R2 --mode echo --poll-us 200)" \
+		-- 'cmshm-lifecycle unbind /dev/cmshm0 cmshm-0; a=$?;
+		    cmshm-lifecycle cycles /dev/cmshm0 cmshm-0 1000; b=$?;
+		    cmshm-lifecycle reset /dev/cmshm1 3; c=$?;
+		    cmshm-lifecycle concurrent /dev/cmshm2; d=$?;
+		    reload.sh /data/cmshm.ko /dev/cmshm1 /dev/cmshm2; e=$?;
+		    exit $((a | b | c | d | e))'
+}
+
+# cmshm3 (4 KiB rings): N messages each way at once, 1..max bytes, the
+# remote verifying its side and stalling 200 ms every 2 s (backpressure).
+load() {
+	run load \
+		--remote "$(rem $R3 --size 0x10000 --doorbell $DB --db-in 3 --db-out 4 --mode duplex --count "$load_count" --size-min 1 --size-max 4096 --size-dist log --stall 200/2000)" \
+		-- "load.sh /dev/cmshm3 $load_count"
+}
+
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle load)
 for s in "${scenarios[@]}"; do
 	"$s"
 done

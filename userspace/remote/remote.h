@@ -6,6 +6,7 @@
  *   remote/shm.c      mapping the RAM file, doorbells, waiting
  *   remote/session.c  host header validation and the session handshake
  *   remote/modes.c    echo, source and sink work on the rings
+ *   remote/fault.c    the adversarial fault phase (--fault-*)
  *
  * Everything runs on one thread; nothing here is thread-safe.
  *
@@ -26,6 +27,7 @@ enum remote_mode {
 	MODE_SOURCE,	/* send numbered messages */
 	MODE_SINK,	/* receive and verify numbered messages */
 	MODE_IDLE,	/* handshake only */
+	MODE_DUPLEX,	/* source and sink at once */
 };
 
 /* Doorbell page: 8 channels of 128 bytes; Linux->remote counter at +0,
@@ -53,6 +55,9 @@ enum remote_mode {
  * @have_count: nonzero when @count was given.
  * @size_min:   source: smallest message in bytes.
  * @size_max:   source: largest message in bytes (clamped to the ring).
+ * @size_log:   source: log-uniform sizes (cmshm_testmsg_size()).
+ * @stall_ms:   stall: stop all work for this long ...
+ * @stall_every_ms: ... every this many milliseconds (0: never).
  * @rate:       source: messages per second, 0 for as fast as possible.
  * @poll_us:    wait granularity in microseconds.
  * @exit_after_count: exit as soon as @count is reached (and drained).
@@ -60,6 +65,15 @@ enum remote_mode {
  * @corrupt_head_after: echo: corrupt the r2h head once after this many
  *              echoed messages (0: never).
  * @verbose:    diagnostic level on stderr.
+ * @fault_rate: corruptions per second during the fault phase (0: none).
+ * @fault_flood: doorbells per second flooded at Linux during the fault
+ *              phase; 0 with @have_flood: one on every wakeup.
+ * @have_flood: nonzero when --fault-flood was given.
+ * @fault_mute_ms: length of each silent period in ms (0: never mute).
+ * @fault_seed: seed of the fault generator.
+ * @have_seed:  nonzero when --fault-seed was given (else random).
+ * @fault_for:  fault phase length in seconds from the first link up
+ *              (0: until exit).
  */
 struct remote_opts {
 	const char *mem;
@@ -74,6 +88,9 @@ struct remote_opts {
 	uint64_t count;
 	int have_count;
 	uint32_t size_min;
+	int size_log;
+	unsigned int stall_ms;
+	unsigned int stall_every_ms;
 	uint32_t size_max;
 	double rate;
 	unsigned int poll_us;
@@ -81,6 +98,13 @@ struct remote_opts {
 	const char *stats_file;
 	int verbose;
 	uint64_t corrupt_head_after;
+	double fault_rate;
+	double fault_flood;
+	int have_flood;
+	unsigned int fault_mute_ms;
+	uint64_t fault_seed;
+	int have_seed;
+	double fault_for;
 };
 
 /**
@@ -90,7 +114,13 @@ struct remote_opts {
  * @header_errors. @restart_races are ring-index regressions explained by
  * a concurrent host restart (not errors, see remote_ring_error()).
  * @corruptions are faults this program injected on purpose
- * (--corrupt-head-after), not errors.
+ * (--corrupt-head-after, --fault-corrupt), not errors; the @corrupt_*
+ * counters split the --fault-corrupt ones by target. @fault_errors are
+ * ring errors this program saw because of its own corruptions (recovered
+ * by a restart, not counted in @proto_errors); @fault_restarts are the
+ * restarts it did to repair its own control block or to end the fault
+ * phase cleanly. @flood_db counts flooded doorbells (also in @db_out),
+ * @mutes the silent periods.
  */
 struct remote_stats {
 	uint64_t link_ups;
@@ -108,11 +138,89 @@ struct remote_stats {
 	uint64_t restart_races;
 	uint64_t echo_dropped;
 	uint64_t corruptions;
+	uint64_t corrupt_r2h_head;
+	uint64_t corrupt_h2r_tail;
+	uint64_t corrupt_remote_ctrl;
+	uint64_t corrupt_len;
+	uint64_t corrupt_pad;
+	uint64_t corrupt_r2h_data;
+	uint64_t corrupt_host;
+	uint64_t fault_errors;
+	uint64_t fault_restarts;
+	uint64_t flood_db;
+	uint64_t mutes;
 	uint64_t sink_ok;
 	uint64_t sink_lost;
 	uint64_t sink_dup;
 	uint64_t sink_reorder;
 	uint64_t sink_corrupt;
+};
+
+/* Host-owned words corrupted at once, restored at the next wakeup. */
+#define FAULT_RESTORE_MAX	64u
+
+/**
+ * struct fault_restore - one transient corruption of a host-owned location.
+ * @p:     the location (a u32 word, or a byte when @width is 1).
+ * @width: 4 or 1 bytes.
+ * @bad:   the value we stored.
+ * @orig:  the value it replaced; put back only if @bad is still there.
+ */
+struct fault_restore {
+	void *p;
+	unsigned int width;
+	uint32_t bad;
+	uint32_t orig;
+};
+
+/**
+ * struct remote_fault - state of the fault phase (remote/fault.c).
+ * @rng:          xorshift64 state, from --fault-seed.
+ * @phase:        0 before the first link up, 1 during, 2 after.
+ * @t_start:      start of the phase (seconds, remote_now()).
+ * @t_last:       time of the last token accrual.
+ * @tokens:       corruptions due, not yet applied.
+ * @flood_tokens: flood doorbells due.
+ * @rec_wanted:   corruptions reserved for the next published records.
+ * @muted:        nonzero while silent.
+ * @mute_edge:    end of the silent period, or start of the next one.
+ * @fatal:        kind of the outstanding corruption the host must detect
+ *                (0: none); at most one at a time.
+ * @fatal_at:     when it was applied.
+ * @frozen:       nonzero while @fatal is an index our next ring call would
+ *                overwrite: no ring work until the host reacted.
+ * @ctrl_fix_at:  our control block is corrupted: restart at this time
+ *                (0: not corrupted).
+ * @reserved_fix: restore our ctrl reserved word at the next wakeup.
+ * @tainted:      a corruption was applied since the indices last restarted:
+ *                our own ring errors are self-inflicted.
+ * @restore:      host-owned locations to put back at the next wakeup.
+ * @n_restore:    entries used in @restore.
+ * @h2r_used:     published h2r bytes we have not consumed, and
+ * @r2h_used:     published r2h bytes the host has not consumed, both as
+ *                seen at the start of the current batch of corruptions
+ *                (0 if unknown or invalid).
+ */
+struct remote_fault {
+	uint64_t rng;
+	int phase;
+	double t_start;
+	double t_last;
+	double tokens;
+	double flood_tokens;
+	unsigned int rec_wanted;
+	int muted;
+	double mute_edge;
+	int fatal;
+	double fatal_at;
+	int frozen;
+	double ctrl_fix_at;
+	int reserved_fix;
+	int tainted;
+	struct fault_restore restore[FAULT_RESTORE_MAX];
+	unsigned int n_restore;
+	uint32_t h2r_used;
+	uint32_t r2h_used;
 };
 
 /**
@@ -150,6 +258,7 @@ struct remote_stats {
  * @sink_valid:   nonzero when @sink_expect is meaningful.
  * @sink_seen:    bitmap of sequence numbers received in the window.
  * @done:         nonzero when --exit-after-count is satisfied.
+ * @fault:        the fault phase (--fault-*).
  */
 struct remote {
 	struct remote_opts opt;
@@ -184,6 +293,7 @@ struct remote {
 	int sink_valid;
 	uint8_t sink_seen[REMOTE_SINK_WINDOW / 8];
 	int done;
+	struct remote_fault fault;
 };
 
 /* Set by SIGTERM/SIGINT. */
@@ -208,7 +318,21 @@ void remote_shutdown(struct remote *rm);
 /* modes.c */
 void remote_work(struct remote *rm, int kicked);
 int remote_source_due(const struct remote *rm);
+int remote_stalled(const struct remote *rm);
 void remote_sink_reset(struct remote *rm);
 uint64_t remote_random(struct remote *rm);
+
+/* fault.c */
+int fault_configured(const struct remote_opts *o);
+void fault_init(struct remote *rm);
+int fault_begin(struct remote *rm);
+void fault_end(struct remote *rm);
+int fault_active(const struct remote *rm);
+int fault_frozen(const struct remote *rm);
+int fault_tainted(const struct remote *rm);
+void fault_on_reset(struct remote *rm, int own_restart);
+void fault_record(struct remote *rm, uint32_t own, void *payload,
+		  uint32_t len);
+void fault_finish(struct remote *rm);
 
 #endif /* CMSHM_REMOTE_H */

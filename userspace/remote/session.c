@@ -54,6 +54,7 @@ void remote_link_restart(struct remote *rm)
 	if (rm->link.up)
 		rm->st.link_downs++;
 	remote_sink_reset(rm);
+	fault_on_reset(rm, 1);
 	cmshm_link_start(&rm->link, new_session(rm));
 	rm->started = 1;
 	rm->tx_blocked = 0;
@@ -172,8 +173,10 @@ void remote_link_step(struct remote *rm)
 		remote_log(rm, 1, "link up: host %#x, remote %#x",
 			   rm->link.acked, rm->link.session);
 	}
-	if (ev & CMSHM_LINK_KICK)
+	if (ev & CMSHM_LINK_KICK) {
+		fault_on_reset(rm, 0);	/* we reset our indices */
 		remote_ring(rm);
+	}
 }
 
 /**
@@ -190,6 +193,9 @@ void remote_link_step(struct remote *rm)
  * still acks ours, the bad value was written during that session: a
  * protocol error. It is counted and the link restarts with a new session
  * (recovery). Otherwise the next remote_link_step() handles the restart.
+ * A violation that our own fault injection may explain (see
+ * fault_tainted()) is counted as fault_errors instead, with the same
+ * recovery.
  */
 void remote_ring_error(struct remote *rm, const char *ring, int err)
 {
@@ -201,6 +207,13 @@ void remote_ring_error(struct remote *rm, const char *ring, int err)
 	     ack != rm->link.session)) {
 		rm->st.restart_races++;
 		remote_log(rm, 1, "%s: index reset by a restarting host", ring);
+		return;
+	}
+	if (fault_tainted(rm)) {
+		rm->st.fault_errors++;
+		remote_log(rm, 2, "%s ring: error %d after our own corruption; restarting the link",
+			   ring, err);
+		remote_link_restart(rm);
 		return;
 	}
 	rm->st.proto_errors++;

@@ -52,7 +52,7 @@ static void ping_mismatch(uint64_t i, const uint8_t *sent, size_t size,
 	uint32_t seq = 0;
 	size_t k;
 
-	if (tm_check(got, (uint32_t)len, &seq)) {
+	if (cmshm_testmsg_check(got, (uint32_t)len, &seq)) {
 		tool_err("ping %" PRIu64 ": echo is not a valid numbered message (%zu bytes)",
 			 i, len);
 		return;
@@ -121,9 +121,6 @@ static int ping_run(int argc, char **argv)
 		return tool_usage_err(&tool_cmd_ping,
 				      "unexpected argument '%s'",
 				      argv[optind]);
-	rc = tm_selfcheck();
-	if (rc)
-		return rc;
 	fd = tool_open(O_RDWR | O_NONBLOCK);
 	if (fd < 0)
 		return EXIT_FAIL;
@@ -156,7 +153,7 @@ static int ping_run(int argc, char **argv)
 			if (r == WAIT_STOPPED)
 				break;
 		}
-		tm_fill(tx, (uint32_t)size, (uint32_t)i);
+		cmshm_testmsg_fill(tx, (uint32_t)size, (uint32_t)i);
 		t0 = tool_now_ns();
 		deadline = tool_deadline(timeout_ms);
 		r = tool_send_msg(fd, tx, size, deadline, NULL);

@@ -33,27 +33,26 @@ static void print_rate(const char *cmd, const char *what, uint64_t msgs,
 }
 
 /**
- * source_size() - length of message @seq, uniform in [@min, @max].
+ * source_size() - length of message @seq in [@min, @max].
  * @seq: sequence number.
  * @min: smallest length.
  * @max: largest length.
+ * @log: log-uniform instead of uniform (see cmshm_testmsg_size()).
  *
  * Deterministic (a hash of @seq), so a run can be repeated exactly.
  *
  * Return: the length in bytes.
  */
-static uint32_t source_size(uint32_t seq, uint32_t min, uint32_t max)
+static uint32_t source_size(uint32_t seq, uint32_t min, uint32_t max, int log)
 {
 	uint32_t x = seq * 0x9e3779b9u + 0x7f4a7c15u;
 
-	if (min == max)
-		return min;
 	x ^= x >> 16;
 	x *= 0x85ebca6bu;
 	x ^= x >> 13;
 	x *= 0xc2b2ae35u;
 	x ^= x >> 16;
-	return min + (uint32_t)((uint64_t)x % ((uint64_t)max - min + 1));
+	return cmshm_testmsg_size(x, min, max, log);
 }
 
 static int source_run(int argc, char **argv)
@@ -65,19 +64,20 @@ static int source_run(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "size-min", required_argument, NULL, 'm' },
 		{ "size-max", required_argument, NULL, 'M' },
+		{ "size-dist", required_argument, NULL, 'D' },
 		{ "nonblock", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t count = 0, smin = 0, smax = 0, i, bytes = 0;
-	int fd, opt, rc, r, nonblock = 0, have_count = 0;
+	int fd, opt, rc, r, nonblock = 0, have_count = 0, log = 0;
 	int timeout_ms = NO_DEADLINE;
 	unsigned long eagains = 0;
 	struct cmshm_info info;
 	int64_t t0, t1;
 	uint8_t *buf;
 
-	while ((opt = getopt_long(argc, argv, "d:hc:s:m:M:nt:", opts,
+	while ((opt = getopt_long(argc, argv, "d:hc:s:m:M:D:nt:", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -86,13 +86,24 @@ static int source_run(int argc, char **argv)
 				return EXIT_USAGE;
 			have_count = 1;
 			break;
+		case 'D':
+			if (strcmp(optarg, "uniform") && strcmp(optarg, "log"))
+				return tool_usage_err(&tool_cmd_source,
+						      "--size-dist: uniform or log");
+			log = !strcmp(optarg, "log");
+			break;
+		case 'M':
+			if (!strcmp(optarg, "max")) {
+				smax = UINT32_MAX;	/* max_msg_size */
+				break;
+			}
+			/* fall through */
 		case 's':
 		case 'm':
-		case 'M':
 			if (tool_parse_u64(opt == 's' ? "--size" :
 					   opt == 'm' ? "--size-min" :
 					   "--size-max", optarg,
-					   CMSHM_TESTMSG_MIN, UINT32_MAX, &i))
+					   1, UINT32_MAX - 1, &i))
 				return EXIT_USAGE;
 			if (opt != 'M')
 				smin = i;
@@ -128,9 +139,6 @@ static int source_run(int argc, char **argv)
 		return tool_usage_err(&tool_cmd_source,
 				      "--size-min %" PRIu64 " is above --size-max %" PRIu64,
 				      smin, smax);
-	rc = tm_selfcheck();
-	if (rc)
-		return rc;
 	fd = tool_open(O_WRONLY | (nonblock ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return EXIT_FAIL;
@@ -139,6 +147,10 @@ static int source_run(int argc, char **argv)
 		close(fd);
 		return rc;
 	}
+	if (smax == UINT32_MAX)
+		smax = info.max_msg_size;
+	if (smin > smax)
+		smin = smax;
 	if (smax > info.max_msg_size) {
 		close(fd);
 		return tool_usage_err(&tool_cmd_source,
@@ -160,9 +172,9 @@ static int source_run(int argc, char **argv)
 	t0 = t1 = tool_now_ns();
 	for (i = 0; i < count; i++) {
 		uint32_t len = source_size((uint32_t)i, (uint32_t)smin,
-					   (uint32_t)smax);
+					   (uint32_t)smax, log);
 
-		tm_fill(buf, len, (uint32_t)i);
+		cmshm_testmsg_fill(buf, len, (uint32_t)i);
 		if (nonblock) {
 			r = tool_send_msg(fd, buf, len,
 					  tool_deadline(timeout_ms), &eagains);
@@ -236,9 +248,12 @@ const struct tool_cmd tool_cmd_source = {
 "\n"
 "Options:\n"
 "  -c, --count N       messages to write (required; up to 2^32)\n"
-"  -s, --size BYTES    fixed length, 16..max_msg_size (default 64)\n"
+"  -s, --size BYTES    fixed length, 1..max_msg_size (default 64); below\n"
+"                      16 bytes a message carries no number and the sink\n"
+"                      compares it with the one it expects next\n"
 "  -m, --size-min A    smallest length (default 16 when only -M is given)\n"
-"  -M, --size-max B    largest length (default A)\n"
+"  -M, --size-max B    largest length (default A); \"max\": max_msg_size\n"
+"  -D, --size-dist D   uniform (default) or log: log-uniform lengths\n"
 "  -n, --nonblock      O_NONBLOCK: on EAGAIN poll(POLLOUT) and retry;\n"
 "                      E counts the EAGAIN results\n"
 "  -t, --timeout MS    fail when one message is not accepted within MS ms\n"
@@ -293,9 +308,18 @@ static void sink_account(struct sink_stats *st, const uint8_t *buf,
 {
 	uint32_t seq = 0;
 
+	int rc;
+
 	st->received++;
 	st->bytes += len;
-	if (len > UINT32_MAX || tm_check(buf, (uint32_t)len, &seq)) {
+	rc = len > UINT32_MAX ? -1 : cmshm_testmsg_check(buf, (uint32_t)len,
+							 &seq);
+	if (rc == 1) {
+		/* Too short to carry its number: it must be the next one. */
+		seq = st->distinct ? (uint32_t)st->max_seq + 1 : 0;
+		rc = cmshm_testmsg_match(buf, (uint32_t)len, seq) ? 0 : -1;
+	}
+	if (rc) {
 		st->corrupt++;
 		sink_note(st, "corrupt (magic, length or CRC)", seq, len);
 		return;
@@ -364,9 +388,6 @@ static int sink_run(int argc, char **argv)
 				      argv[optind]);
 	if (!have_count)
 		return tool_usage_err(&tool_cmd_sink, "--count is required");
-	rc = tm_selfcheck();
-	if (rc)
-		return rc;
 	fd = tool_open(O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return EXIT_FAIL;

@@ -106,10 +106,5 @@ void tool_hexdump(FILE *out, const volatile uint8_t *base, uint64_t offset,
 int tool_parse_hex(const char *s, uint8_t **buf, size_t *len);
 const char *tool_link_state_name(uint32_t state);
 
-/* ---- numbered test messages, fast CRC (testmsg_fast.c) ---- */
-
-int tm_selfcheck(void);
-void tm_fill(uint8_t *buf, uint32_t len, uint32_t seq);
-int tm_check(const uint8_t *buf, uint32_t len, uint32_t *seq);
 
 #endif /* CMSHM_TOOL_H */

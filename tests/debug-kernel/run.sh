@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run.sh - the VM integration suite on the arm64 debug kernel (make check-debug).
+#
+# Usage: tests/debug-kernel/run.sh [--variant kasan|kcsan] [--no-canary]
+#                                  [SCENARIO...]
+#
+# 1. builds (or reuses) the debug kernel: tests/debug-kernel/build.sh;
+# 2. builds cmshm.ko, cmshm_test_mbox.ko (and the guest programs) against it
+#    into build/debug-kernel/guest-<variant>/;
+# 3. boots it once without cmshm and checks that the checkers are live
+#    (KASAN or KCSAN, lockdep, kmemleak) and the kernel log is clean;
+# 4. unless --no-canary: boots it with tests/debug-kernel/canary/ (a module
+#    with one deliberate lockdep, atomic-sleep, KASAN and kmemleak bug) and
+#    checks that each one is reported and fails the run, so that a clean
+#    run below means something;
+# 5. runs tests/vm/run-integration.sh [SCENARIO...] on it.  Any kernel
+#    report (KASAN, KCSAN, lockdep, sleep-in-atomic, UBSAN, list/object
+#    debugging, hung task, RCU stall) or kmemleak object fails the run.
+#
+# Prints TAP lines ("ok - ..." / "not ok - ..."), everything else as "# "
+# comments; exits non-zero on any failure.  Logs: build/debug-kernel/logs-<variant>/.
+#
+# Environment:
+#   CMSHM_STREAM_COUNT   messages each way in the stream scenario
+#                        (default here 10000: KASAN + lockdep under TCG is slow)
+#   CMSHM_VM_TIMEOUT     seconds per VM run (default 3600)
+#
+# tests/vm/ must honour CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR
+# (build-guest.sh), CMSHM_GUEST_DIR, CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR
+# (run-integration.sh), and run the kmemleak check in the guest
+# (run-vm.sh: init-kmemleak-start.sh and init-kmemleak-check.sh).  Until it
+# does, private copies of those three scripts with exactly these changes are
+# made in build/debug-kernel/harness/ and used instead.
+
+set -uo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd "$script_dir/../.." && pwd)
+top=$repo_dir/build/debug-kernel
+
+variant=kasan
+canary=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) variant=${2:?--variant needs an argument}; shift ;;
+	--no-canary) canary=0 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	--) shift; break ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+case "$variant" in
+kasan) env_file=$top/env.sh ;;
+kcsan) env_file=$top/env-kcsan.sh ;;
+*) echo "run.sh: unknown variant '$variant'" >&2; exit 2 ;;
+esac
+
+fails=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fails=$((fails + 1)); }
+comment() { sed 's/^/# /'; }
+
+logs=$top/logs-$variant
+mkdir -p "$logs"
+
+# 1. Kernel ----------------------------------------------------------------
+
+t0=$SECONDS
+if ! "$script_dir"/build.sh --variant "$variant" >"$logs/build.out" 2>"$logs/build.err"; then
+	comment <"$logs/build.err"
+	notok "debug kernel ($variant) build (see $logs/build.err)"
+	exit 1
+fi
+comment <"$logs/build.err"
+KRELEASE='' KDIR=''
+# shellcheck source=/dev/null
+. "$env_file"
+ok "debug kernel ($variant) $KRELEASE ready in $((SECONDS - t0)) s (cold build: $(cat "$KDIR/.cmshm-build-seconds" 2>/dev/null || echo '?') s)"
+
+# 2. Harness: the real one if it has the hooks, else private copies ------------
+
+vm=$repo_dir/tests/vm
+native_harness() {
+	grep -q 'CMSHM_VM_KERNEL_ENV' "$vm/build-guest.sh" &&
+	grep -q 'CMSHM_GUEST_DIR' "$vm/build-guest.sh" &&
+	grep -q 'CMSHM_GUEST_DIR' "$vm/run-integration.sh" &&
+	grep -q 'CMSHM_VM_TIMEOUT' "$vm/run-integration.sh" &&
+	grep -q 'CMSHM_VM_LOG_DIR' "$vm/run-integration.sh" &&
+	grep -q 'kmemleak' "$vm/run-vm.sh"
+}
+
+# subst FILE OLD NEW: replace the literal text OLD (all occurrences) in FILE;
+# fails when OLD is not there.
+subst() {
+	local text
+	text=$(cat "$1")
+	if [[ "$text" != *"$2"* ]]; then
+		echo "run.sh: cannot adapt ${1##*/}: text not found: $2" >&2
+		return 1
+	fi
+	printf '%s\n' "${text//"$2"/"$3"}" >"$1"
+}
+
+# shellcheck disable=SC2016 # literal shell text of the scripts
+make_shadow() {
+	local sh=$top/harness f
+	rm -rf "$sh"
+	mkdir -p "$sh"
+	for f in run-vm.sh run-integration.sh build-guest.sh; do
+		cp -p "$vm/$f" "$sh/$f" || return 1
+	done
+	# build-guest.sh: kernel from CMSHM_VM_KERNEL_ENV, output in CMSHM_GUEST_DIR.
+	subst "$sh/build-guest.sh" 'top=$(cd "$(dirname "$0")/../.." && pwd)' "top=$repo_dir" &&
+	subst "$sh/build-guest.sh" $'\nout=$top/build/guest\n' \
+		$'\nout=${CMSHM_GUEST_DIR:-$top/build/guest}\n' &&
+	subst "$sh/build-guest.sh" '. "$top"/build/vm/debian/env.sh' \
+		'. "${CMSHM_VM_KERNEL_ENV:-$top/build/vm/debian/env.sh}"' &&
+	# run-integration.sh: guest dir, timeout, log dir; the copies above.
+	subst "$sh/run-integration.sh" 'top=$(cd "$(dirname "$0")/../.." && pwd)' "top=$repo_dir" &&
+	subst "$sh/run-integration.sh" $'\ng=$top/build/guest\n' \
+		$'\ng=${CMSHM_GUEST_DIR:-$top/build/guest}\n' &&
+	subst "$sh/run-integration.sh" '"$top"/tests/vm/build-guest.sh' "\"$sh\"/build-guest.sh" &&
+	subst "$sh/run-integration.sh" '"$top"/tests/vm/run-vm.sh --timeout 900' \
+		"\"$sh\"/run-vm.sh --timeout \"\${CMSHM_VM_TIMEOUT:-900}\"" &&
+	subst "$sh/run-integration.sh" 'log=$top/build/vm/$name.log' \
+		'log=${CMSHM_VM_LOG_DIR:-$top/build/vm}/$name.log' &&
+	subst "$sh/run-integration.sh" 'mkdir -p "$top"/build/vm' \
+		'mkdir -p "${CMSHM_VM_LOG_DIR:-$top/build/vm}"' &&
+	# run-vm.sh: paths of the real tree; kmemleak around the test.
+	subst "$sh/run-vm.sh" 'script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)' \
+		"script_dir=$vm" &&
+	subst "$sh/run-vm.sh" 'repo_dir=$(cd "$script_dir/../.." && pwd)' "repo_dir=$repo_dir" &&
+	subst "$sh/run-vm.sh" $'\nloaded=\n' \
+		$'\n'"$(cat "$script_dir/init-kmemleak-start.sh")"$'\n\nloaded=\n' &&
+	subst "$sh/run-vm.sh" $'\ndmesg >/tmp/dmesg.txt\n' \
+		$'\n'"$(cat "$script_dir/init-kmemleak-check.sh")"$'\n\ndmesg >/tmp/dmesg.txt\n'
+}
+
+if native_harness; then
+	harness=$vm
+	echo "# harness: tests/vm (has the debug-kernel hooks)"
+else
+	if ! make_shadow 2>"$logs/harness.err"; then
+		comment <"$logs/harness.err"
+		notok "adapt tests/vm harness copies for the debug kernel (apply the tests/vm changes from tests/debug-kernel/README)"
+		exit 1
+	fi
+	harness=$top/harness
+	echo "# harness: private copies in $harness (tests/vm lacks the debug-kernel hooks)"
+fi
+
+export CMSHM_VM_KERNEL_ENV=$env_file
+export CMSHM_GUEST_DIR=$top/guest-$variant
+export CMSHM_VM_LOG_DIR=$logs
+export CMSHM_VM_BUILD=$top/vm
+export CMSHM_VM_TIMEOUT=${CMSHM_VM_TIMEOUT:-3600}
+export CMSHM_STREAM_COUNT=${CMSHM_STREAM_COUNT:-10000}
+g=$CMSHM_GUEST_DIR
+
+# 3. Modules against the debug kernel -----------------------------------------
+
+t0=$SECONDS
+if "$harness"/build-guest.sh >"$logs/build-guest.log" 2>&1; then
+	vermagic=$(modinfo -F vermagic "$g/cmshm.ko" 2>/dev/null)
+	if [ "${vermagic%% *}" = "$KRELEASE" ]; then
+		ok "cmshm.ko and cmshm_test_mbox.ko built against $KRELEASE ($((SECONDS - t0)) s)"
+	else
+		notok "cmshm.ko vermagic '$vermagic' is not $KRELEASE"
+		exit 1
+	fi
+else
+	comment <"$logs/build-guest.log"
+	notok "build cmshm.ko against the debug kernel (log: $logs/build-guest.log)"
+	exit 1
+fi
+
+# vmrun NAME RUN-VM-ARGS...: one boot; log in $logs/NAME.log; returns its status.
+vmrun() {
+	local name=$1
+	shift
+	"$harness"/run-vm.sh --timeout "$CMSHM_VM_TIMEOUT" --log "$logs/$name.console" \
+		"$@" >"$logs/$name.log" 2>&1
+}
+
+# 4. Boot, checkers live ---------------------------------------------------------
+
+if [ "$variant" = kasan ]; then
+	sanitizer='dmesg | grep -q "KernelAddressSanitizer initialized" &&
+		echo "ok - KASAN is initialized" || { echo "not ok - KASAN is not initialized"; r=1; }'
+else
+	sanitizer='grep -q "enabled: 1" /sys/kernel/debug/kcsan 2>/dev/null &&
+		echo "ok - KCSAN is enabled" || { echo "not ok - KCSAN is not enabled"; r=1; }'
+fi
+t0=$SECONDS
+vmrun boot -- 'r=0
+	read -r up _ </proc/uptime; echo "boot: userspace after ${up} s of guest uptime"
+	[ "$(uname -r)" = '"$KRELEASE"' ] &&
+		echo "ok - guest runs '"$KRELEASE"'" || { echo "not ok - guest runs $(uname -r)"; r=1; }
+	'"$sanitizer"'
+	grep -q "debug_locks: *1" /proc/lockdep_stats &&
+		echo "ok - lockdep is on (debug_locks 1)" || { echo "not ok - lockdep is off"; r=1; }
+	echo scan >/sys/kernel/debug/kmemleak &&
+		echo "ok - kmemleak scans" || { echo "not ok - kmemleak does not scan"; r=1; }
+	exit $r'
+rc=$?
+sed -E '/^(not )?ok /!s/^/# /' "$logs/boot.log"
+boot_wall=$((SECONDS - t0))
+if [ $rc -eq 0 ]; then
+	ok "debug kernel boots with the checkers live and a clean kernel log (${boot_wall} s wall)"
+else
+	notok "debug kernel boot check failed with status $rc (log: $logs/boot.log)"
+	exit 1
+fi
+
+# 5. Canary: the reports are caught --------------------------------------------------
+
+if [ "$canary" -eq 1 ]; then
+	t0=$SECONDS
+	cdir=$top/canary-$variant
+	mkdir -p "$cdir"
+	rsync -a --delete --exclude '*.o' --exclude '*.ko' "$script_dir"/canary/ "$cdir"/
+	if make -s -C "$KDIR" M="$cdir" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		modules >"$logs/canary-build.log" 2>&1; then
+		vmrun canary --module "$cdir/cmshm_debug_canary.ko" -- true
+		rc=$?
+		comment <"$logs/canary.log"
+		[ $rc -eq 120 ] && ok "canary: run fails with 120 (kernel reports)" ||
+			notok "canary: run status $rc, expected 120"
+		# kmemleak prints the slab object's size (128 for the 100
+		# bytes), then its contents: the canary filled it with 0x5a.
+		expect=("WARNING: possible circular locking dependency detected"
+			"BUG: sleeping function called from invalid context"
+			"unreferenced object 0x[0-9a-f]+ \\(size [0-9]+\\)"
+			"5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a  ZZZZZZZZZZZZZZZZ")
+		[ "$variant" = kasan ] && expect+=("BUG: KASAN: slab-out-of-bounds in canary_")
+		for e in "${expect[@]}"; do
+			if grep -Eq "$e" "$logs/canary.log"; then
+				ok "canary: reported: $e"
+			else
+				notok "canary: not reported: $e"
+			fi
+		done
+		echo "# canary: $((SECONDS - t0)) s"
+	else
+		comment <"$logs/canary-build.log"
+		notok "canary module build"
+	fi
+fi
+
+# 6. The integration suite ---------------------------------------------------------
+
+t0=$SECONDS
+"$harness"/run-integration.sh "$@"
+rc=$?
+echo "# integration suite on $KRELEASE: $((SECONDS - t0)) s (status $rc, stream count $CMSHM_STREAM_COUNT)"
+[ $rc -eq 0 ] || fails=$((fails + 1))
+[ $fails -eq 0 ]
