@@ -35,8 +35,9 @@
  * @cdev:           character device /dev/cmshm@id.
  * @id:             minor number and N of /dev/cmshmN; -1 until probe takes
  *                  it and after unbind gives it back.
- * @base:           write-combined mapping of the region (devm; touched only
- *                  while !@gone, under @lock).
+ * @base:           write-combined mapping of the region; unmapped when the
+ *                  last reference goes; touched only while !@gone, under
+ *                  @lock.
  * @phys:           physical address of the region.
  * @size:           bytes in the region.
  * @layout:         private copy of the header written at probe; the driver

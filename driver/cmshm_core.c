@@ -12,7 +12,9 @@
  * reference, so the struct outlives an unbind. Everything probe sets up is
  * undone by devm actions, in reverse order: unregister the node (mark gone,
  * wake waiters), free the mailbox channels, cancel the timer, cancel the
- * link work, unmap the region, drop the probe's reference.
+ * link work, drop the probe's reference. The mapping of the region belongs
+ * to the refcounted struct (open files reach it) and goes with the last
+ * reference.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -298,6 +300,8 @@ static void cmshm_dev_release(struct device *dev)
 
 	if (cmshm->id >= 0)
 		ida_free(&cmshm_ida, cmshm->id);
+	if (cmshm->base)
+		memunmap(cmshm->base);
 	mutex_destroy(&cmshm->lock);
 	kfree(cmshm);
 }
@@ -476,10 +480,10 @@ static int cmshm_probe(struct platform_device *pdev)
 				     "memory-region of %u bytes too small for two %u-byte rings\n",
 				     cmshm->size, ring_size);
 
-	cmshm->base = devm_memremap(dev, cmshm->phys, cmshm->size,
-				    MEMREMAP_WC);
-	if (IS_ERR(cmshm->base))
-		return dev_err_probe(dev, PTR_ERR(cmshm->base),
+	/* Reachable from open files: unmapped by the last put_device(). */
+	cmshm->base = memremap(cmshm->phys, cmshm->size, MEMREMAP_WC);
+	if (!cmshm->base)
+		return dev_err_probe(dev, -ENXIO,
 				     "cannot map memory-region write-combined\n");
 
 	/* Run after the channels are freed and the timer is cancelled. */

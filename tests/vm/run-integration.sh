@@ -37,7 +37,8 @@ run() {
 		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \
 		--file "$top"/tests/vm/guest/stream.sh \
 		--file "$top"/tests/vm/guest/reload.sh \
-		--file "$top"/tests/vm/guest/load.sh "$@" >"$log" 2>&1
+		--file "$top"/tests/vm/guest/load.sh \
+		--file "$top"/tests/vm/guest/tool.sh "$@" >"$log" 2>&1
 	rc=$?
 	sed -E '/^(not )?ok /!s/^/# /' "$log"
 	n=$((n + 1))
@@ -61,7 +62,8 @@ functional() {
 		-- 'cmshm-vmtest echo /dev/cmshm0; a=$?;
 		    cmshm-vmtest error /dev/cmshm1; b=$?;
 		    cmshm-vmtest multi /dev/cmshm0 /dev/cmshm1 /dev/cmshm2; c=$?;
-		    exit $((a | b | c))'
+		    tool.sh /dev/cmshm0; d=$?;
+		    exit $((a | b | c | d))'
 }
 
 stream() {
