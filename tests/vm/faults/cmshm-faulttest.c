@@ -45,8 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/cmshm.h>
-#include "cmshm_testmsg.h"
+#include "vmtest.h"
 
 #define BUF_SIZE	65536u
 #define ROUND_TRIPS	1000u
@@ -55,7 +54,6 @@
 #define WRITER_SHIFT	24u
 #define N_WRITERS	2u
 
-static int checks, failures;
 static const char *dev;
 static uint32_t max_msg;
 static volatile int stop;
@@ -84,22 +82,6 @@ static void add(uint64_t *p, uint64_t v)
 static uint64_t get(uint64_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static int check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("%s %d - ", ok ? "ok" : "not ok", checks);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return ok;
 }
 
 static double now_s(void)
@@ -180,15 +162,6 @@ static void account_read(const uint8_t *buf, ssize_t n)
 	add(&c.intact, 1);
 }
 
-static int open_dev(int flags)
-{
-	int fd = open(dev, flags);
-
-	if (fd < 0)
-		printf("# open %s: %s\n", dev, strerror(errno));
-	return fd;
-}
-
 static uint32_t msg_len(uint32_t *rng)
 {
 	*rng = *rng * 1103515245u + 12345u;
@@ -208,7 +181,7 @@ static void *writer(void *arg)
 {
 	struct worker *wk = arg;
 	uint32_t rng = 0x1234u * (uint32_t)wk->id, len, k = 0, id = (uint32_t)wk->id;
-	int nonblock = id == 2, fd = open_dev(O_RDWR | (nonblock ? O_NONBLOCK : 0));
+	int nonblock = id == 2, fd = open_dev(dev, O_RDWR | (nonblock ? O_NONBLOCK : 0));
 	static uint8_t bufs[N_WRITERS + 1][BUF_SIZE];
 	uint8_t *buf = bufs[id];
 	struct pollfd pfd;
@@ -251,7 +224,7 @@ static void *blocking_reader(void *arg)
 {
 	struct worker *wk = arg;
 	static uint8_t buf[BUF_SIZE];
-	int fd = open_dev(O_RDWR);
+	int fd = open_dev(dev, O_RDWR);
 	ssize_t r;
 
 	if (fd < 0) {
@@ -275,7 +248,7 @@ static void *poll_reader(void *arg)
 {
 	struct worker *wk = arg;
 	static uint8_t buf[BUF_SIZE];
-	int fd = open_dev(O_RDWR | O_NONBLOCK), n;
+	int fd = open_dev(dev, O_RDWR | O_NONBLOCK), n;
 	struct pollfd pfd;
 	ssize_t r;
 
@@ -311,46 +284,27 @@ out:
 	return NULL;
 }
 
-static int read_sysfs(const char *attr, char *buf, size_t n)
+/* The shared helpers (vmtest.c) for this program's device. */
+static int dev_sysfs(const char *attr, char *buf, size_t n)
 {
-	char path[256];
-	ssize_t r;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/cmshm/%s/%s",
-		 strrchr(dev, '/') + 1, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	r = read(fd, buf, n - 1);
-	close(fd);
-	if (r < 0)
-		return -1;
-	buf[r] = 0;
-	if (r && buf[r - 1] == '\n')
-		buf[r - 1] = 0;
-	return 0;
+	return read_sysfs(dev, attr, buf, n);
 }
 
-static unsigned long long sysfs_u64(const char *attr)
+static unsigned long long dev_u64(const char *attr)
 {
-	char buf[64];
-
-	if (read_sysfs(attr, buf, sizeof(buf)))
-		return ~0ull;
-	return strtoull(buf, NULL, 0);
+	return sysfs_u64(dev, attr);
 }
 
 static void *sampler(void *arg)
 {
 	struct worker *wk = arg;
 	struct cmshm_info info;
-	int fd = open_dev(O_RDONLY);
+	int fd = open_dev(dev, O_RDONLY);
 	char st[64];
 	uint64_t i = 0;
 
 	while (!stop) {
-		if (read_sysfs("link_state", st, sizeof(st))) {
+		if (dev_sysfs("link_state", st, sizeof(st))) {
 			unexpected("read link_state", errno);
 			break;
 		}
@@ -383,50 +337,11 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-/* Wait up to @ms for the link to come up on @fd; 0 when up. */
-static int wait_link_up(int fd, int ms)
-{
-	struct cmshm_info info;
-	double end = now_s() + ms / 1e3;
-
-	while (now_s() < end) {
-		if (!ioctl(fd, CMSHM_IOC_INFO, &info) &&
-		    info.link_state == CMSHM_LINK_STATE_UP)
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
-/* Write a numbered message, read the echo; 0 if it came back intact. */
-static int round_trip(int fd, uint32_t len, uint32_t seq)
-{
-	static uint8_t out[BUF_SIZE], in[BUF_SIZE];
-	uint32_t got = 0;
-	ssize_t r;
-
-	cmshm_testmsg_fill(out, len, seq);
-	r = write(fd, out, len);
-	if (r != (ssize_t)len) {
-		printf("# round trip %#x: write %u: %zd %s\n", seq, len, r,
-		       strerror(errno));
-		return -1;
-	}
-	r = read(fd, in, sizeof(in));
-	if (r != (ssize_t)len || cmshm_testmsg_check(in, len, &got) ||
-	    got != seq || memcmp(in, out, len)) {
-		printf("# round trip %#x: read %zd (%s), seq %#x\n", seq, r,
-		       r < 0 ? strerror(errno) : "bytes", got);
-		return -1;
-	}
-	return 0;
-}
-
 /* Read (O_NONBLOCK) whatever is queued until @quiet_ms pass with nothing. */
 static unsigned int drain(int quiet_ms)
 {
 	static uint8_t buf[BUF_SIZE];
-	int fd = open_dev(O_RDWR | O_NONBLOCK);
+	int fd = open_dev(dev, O_RDWR | O_NONBLOCK);
 	double last = now_s();
 	unsigned int n = 0;
 
@@ -470,14 +385,14 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 
-	fd = open_dev(O_RDWR);
+	fd = open_dev(dev, O_RDWR);
 	if (!check(fd >= 0 && !wait_link_up(fd, 30000) &&
 		   !ioctl(fd, CMSHM_IOC_INFO, &info),
 		   "open %s, link up with the fault remote", dev))
 		return 1;
 	max_msg = info.max_msg_size;
 	close(fd);
-	pe0 = sysfs_u64("statistics/protocol_errors");
+	pe0 = dev_u64("statistics/protocol_errors");
 	printf("# fault phase: %.0f s of traffic, max message %u bytes\n", secs,
 	       max_msg);
 
@@ -498,7 +413,7 @@ int main(int argc, char **argv)
 		if (alive)
 			usleep(10000);
 	} while (alive && now_s() < t_stop);
-	pe1 = sysfs_u64("statistics/protocol_errors");
+	pe1 = dev_u64("statistics/protocol_errors");
 
 	printf("# written %llu (EPROTO %llu, ECONNRESET %llu, EAGAIN %llu)\n",
 	       (unsigned long long)c.written, (unsigned long long)c.write_eproto,
@@ -512,7 +427,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)c.samples, (unsigned long long)c.st_up,
 	       (unsigned long long)c.st_down, (unsigned long long)c.st_error);
 	printf("# sysfs protocol_errors %llu -> %llu, peer_resets %llu\n", pe0,
-	       pe1, sysfs_u64("statistics/peer_resets"));
+	       pe1, dev_u64("statistics/peer_resets"));
 
 	check(!alive, "all %u traffic threads stopped (none hung)", nwk);
 	check(!c.unexpected,
@@ -547,24 +462,24 @@ int main(int argc, char **argv)
 	      (unsigned long long)c.foreign);
 
 	/* Recovery: the remote's fault phase is over by now. */
-	fd = open_dev(O_RDWR);
+	fd = open_dev(dev, O_RDWR);
 	check(fd >= 0 && !wait_link_up(fd, 30000),
 	      "link comes back up after the fault phase, module not reloaded");
 	drained = drain(500);
 	printf("# drained %u leftover messages\n", drained);
-	pe1 = sysfs_u64("statistics/protocol_errors");
+	pe1 = dev_u64("statistics/protocol_errors");
 	for (ok = 1, i = 0; fd >= 0 && i < ROUND_TRIPS && ok; i++)
 		ok = !round_trip(fd, CMSHM_TESTMSG_MIN + (i * 977u) % 4000u,
 				 RT_SEQ_BASE + i);
 	check(fd >= 0 && ok, "%u round trips intact after the fault phase (%u done)",
 	      ROUND_TRIPS, i);
-	pe2 = sysfs_u64("statistics/protocol_errors");
+	pe2 = dev_u64("statistics/protocol_errors");
 	check(pe2 == pe1, "no protocol error once the remote is honest (%llu -> %llu)",
 	      pe1, pe2);
 	{
 		char st[64];
 
-		check(!read_sysfs("link_state", st, sizeof(st)) && !strcmp(st, "up"),
+		check(!dev_sysfs("link_state", st, sizeof(st)) && !strcmp(st, "up"),
 		      "sysfs link_state is \"up\" at the end");
 	}
 	if (fd >= 0)

@@ -54,7 +54,8 @@ mkdir -p "$out"
 tap $? "build guest modules, cmshm-remote (log: $out/build.log)"
 aarch64-linux-gnu-gcc -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
-	"$top"/tests/vm/faults/cmshm-faulttest.c -o "$out"/cmshm-faulttest \
+	-I"$top"/tests/vm/guest "$top"/tests/vm/faults/cmshm-faulttest.c \
+	"$top"/tests/vm/guest/vmtest.c -o "$out"/cmshm-faulttest \
 	>"$out/cc.log" 2>&1
 tap $? "cmshm-faulttest builds (static aarch64, -Wall -Wextra -Werror)"
 if [ $fails -ne 0 ]; then
