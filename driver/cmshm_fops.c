@@ -278,17 +278,19 @@ static int cmshm_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct cmshm_file *cf = file->private_data;
 	struct cmshm_dev *cmshm = cf->cmshm;
-	bool gone;
 
 	/* VM_MAYSHARE: VM_SHARED is cleared for a read-only fd. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
-	mutex_lock(&cmshm->lock);
-	gone = cmshm->gone;
-	mutex_unlock(&cmshm->lock);
-	if (gone)
+	/*
+	 * Not under cmshm->lock: mmap_lock is held here, and read()/write()
+	 * fault on user memory (mmap_lock) while holding cmshm->lock. A map
+	 * racing with unbind is harmless: the region stays reserved, and
+	 * phys and layout never change after probe.
+	 */
+	if (READ_ONCE(cmshm->gone))
 		return -ENODEV;
 	vma->vm_flags &= ~VM_MAYEXEC;
 	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
