@@ -11,6 +11,9 @@
 #   make demo                 boot Debian's arm64 kernel in QEMU and show
 #                             messages going both ways
 #   make fuzz                 run the protocol fuzzer for longer
+#   make check-debug          the VM integration suite on an arm64 debug
+#                             kernel (KASAN, lockdep, kmemleak); builds it
+#                             from Debian's linux-source-6.1 the first time
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
@@ -43,6 +46,9 @@ check: deps
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz
 
+check-debug: deps
+	tests/run-suites.sh "debug-kernel=tests/debug-kernel/run.sh"
+
 demo: deps
 	tests/vm/demo.sh
 
@@ -50,4 +56,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
-.PHONY: all modules modules_install userspace deps check fuzz demo clean
+.PHONY: all modules modules_install userspace deps check check-debug fuzz demo \
+	clean

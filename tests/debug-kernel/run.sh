@@ -25,7 +25,11 @@
 # Environment:
 #   CMSHM_STREAM_COUNT   messages each way in the stream scenario
 #                        (default here 10000: KASAN + lockdep under TCG is slow)
-#   CMSHM_VM_TIMEOUT     seconds per VM run (default 3600)
+#   CMSHM_LOAD_COUNT     messages each way in the load scenario (default here
+#                        20000)
+#   CMSHM_VM_TIMEOUT     seconds per integration VM run (default 3600)
+#   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check and the canary run
+#                        (default 600)
 #
 # tests/vm/ must honour CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR
 # (build-guest.sh), CMSHM_GUEST_DIR, CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR
@@ -79,7 +83,7 @@ comment <"$logs/build.err"
 KRELEASE='' KDIR=''
 # shellcheck source=/dev/null
 . "$env_file"
-ok "debug kernel ($variant) $KRELEASE ready in $((SECONDS - t0)) s (cold build: $(cat "$KDIR/.cmshm-build-seconds" 2>/dev/null || echo '?') s)"
+ok "debug kernel ($variant) $KRELEASE ready in $((SECONDS - t0)) s"
 
 # 2. Harness: the real one if it has the hooks, else private copies ------------
 
@@ -159,6 +163,8 @@ export CMSHM_VM_LOG_DIR=$logs
 export CMSHM_VM_BUILD=$top/vm
 export CMSHM_VM_TIMEOUT=${CMSHM_VM_TIMEOUT:-3600}
 export CMSHM_STREAM_COUNT=${CMSHM_STREAM_COUNT:-10000}
+export CMSHM_LOAD_COUNT=${CMSHM_LOAD_COUNT:-20000}
+boot_timeout=${CMSHM_VM_BOOT_TIMEOUT:-600}
 g=$CMSHM_GUEST_DIR
 
 # 3. Modules against the debug kernel -----------------------------------------
@@ -179,11 +185,13 @@ else
 fi
 
 # vmrun NAME RUN-VM-ARGS...: one boot; log in $logs/NAME.log; returns its status.
+# The kernel log goes to the console from the start (earlycon, loglevel 6),
+# so that a hang shows where.
 vmrun() {
 	local name=$1
 	shift
-	"$harness"/run-vm.sh --timeout "$CMSHM_VM_TIMEOUT" --log "$logs/$name.console" \
-		"$@" >"$logs/$name.log" 2>&1
+	"$harness"/run-vm.sh --timeout "$boot_timeout" --log "$logs/$name.console" \
+		--append 'earlycon loglevel=6' "$@" >"$logs/$name.log" 2>&1
 }
 
 # 4. Boot, checkers live ---------------------------------------------------------
@@ -196,6 +204,7 @@ else
 		echo "ok - KCSAN is enabled" || { echo "not ok - KCSAN is not enabled"; r=1; }'
 fi
 t0=$SECONDS
+# shellcheck disable=SC2016 # guest shell code
 vmrun boot -- 'r=0
 	read -r up _ </proc/uptime; echo "boot: userspace after ${up} s of guest uptime"
 	[ "$(uname -r)" = '"$KRELEASE"' ] &&
@@ -207,7 +216,8 @@ vmrun boot -- 'r=0
 		echo "ok - kmemleak scans" || { echo "not ok - kmemleak does not scan"; r=1; }
 	exit $r'
 rc=$?
-sed -E '/^(not )?ok /!s/^/# /' "$logs/boot.log"
+sed -E '/^(not )?ok /!s/^/# /' "$logs/boot.log" | grep -v '^# \[ *[0-9.]*\] '
+echo "# (kernel log of the boot check: $logs/boot.log)"
 boot_wall=$((SECONDS - t0))
 if [ $rc -eq 0 ]; then
 	ok "debug kernel boots with the checkers live and a clean kernel log (${boot_wall} s wall)"
@@ -227,9 +237,12 @@ if [ "$canary" -eq 1 ]; then
 		modules >"$logs/canary-build.log" 2>&1; then
 		vmrun canary --module "$cdir/cmshm_debug_canary.ko" -- true
 		rc=$?
-		comment <"$logs/canary.log"
-		[ $rc -eq 120 ] && ok "canary: run fails with 120 (kernel reports)" ||
+		awk '/^run-vm: /{ on = 1 } on' "$logs/canary.log" | comment
+		if [ $rc -eq 120 ]; then
+			ok "canary: run fails with 120 (kernel reports)"
+		else
 			notok "canary: run status $rc, expected 120"
+		fi
 		# kmemleak prints the slab object's size (128 for the 100
 		# bytes), then its contents: the canary filled it with 0x5a.
 		expect=("WARNING: possible circular locking dependency detected"
@@ -256,6 +269,6 @@ fi
 t0=$SECONDS
 "$harness"/run-integration.sh "$@"
 rc=$?
-echo "# integration suite on $KRELEASE: $((SECONDS - t0)) s (status $rc, stream count $CMSHM_STREAM_COUNT)"
+echo "# integration suite on $KRELEASE: $((SECONDS - t0)) s (status $rc; CMSHM_STREAM_COUNT=$CMSHM_STREAM_COUNT CMSHM_LOAD_COUNT=$CMSHM_LOAD_COUNT)"
 [ $rc -eq 0 ] || fails=$((fails + 1))
 [ $fails -eq 0 ]

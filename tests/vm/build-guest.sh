@@ -10,12 +10,12 @@
 # Downloads Debian's arm64 kernel and headers first (tests/vm/fetch-kernel.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=$top/build/guest
+out=${CMSHM_GUEST_DIR:-$top/build/guest}
 mkdir -p "$out"
 
 "$top"/tests/vm/fetch-kernel.sh >/dev/null
 # shellcheck source=/dev/null
-. "$top"/build/vm/debian/env.sh
+. "${CMSHM_VM_KERNEL_ENV:-$top/build/vm/debian/env.sh}"
 
 # kmod NAME FILES...: build an out-of-tree module from a private copy.
 kmod() {

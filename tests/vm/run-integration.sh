@@ -13,7 +13,7 @@
 # (default 1000000) messages each way.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-g=$top/build/guest
+g=${CMSHM_GUEST_DIR:-$top/build/guest}
 remote=$top/build/host/cmshm-remote
 count=${CMSHM_STREAM_COUNT:-100000}
 load_count=${CMSHM_LOAD_COUNT:-1000000}
@@ -29,9 +29,9 @@ fails=0
 run() {
 	local name=$1 log rc
 	shift
-	log=$top/build/vm/$name.log
-	mkdir -p "$top"/build/vm
-	"$top"/tests/vm/run-vm.sh --timeout 900 \
+	log=${CMSHM_VM_LOG_DIR:-$top/build/vm}/$name.log
+	mkdir -p "${CMSHM_VM_LOG_DIR:-$top/build/vm}"
+	"$top"/tests/vm/run-vm.sh --timeout "${CMSHM_VM_TIMEOUT:-900}" \
 		--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
 		--file "$top"/build/aarch64/cmshm-tool --file "$g"/cmshm-vmtest \
 		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \

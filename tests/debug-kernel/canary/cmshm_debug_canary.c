@@ -66,6 +66,9 @@ static int canary_kasan(void)
 	return c;
 }
 
+/* Published, then forgotten: keeps the compiler from dropping the memset(). */
+static void *canary_leaked;
+
 static int canary_leak(void)
 {
 	void *p = kmalloc(100, GFP_KERNEL);
@@ -73,8 +76,8 @@ static int canary_leak(void)
 	if (!p)
 		return -ENOMEM;
 	memset(p, 0x5a, 100);
-	OPTIMIZER_HIDE_VAR(p);
-	p = NULL;
+	WRITE_ONCE(canary_leaked, p);
+	WRITE_ONCE(canary_leaked, NULL);
 	return 0;
 }
 
