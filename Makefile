@@ -14,6 +14,7 @@
 #   make check-debug          the VM integration suite on an arm64 debug
 #                             kernel (KASAN, lockdep, kmemleak); builds it
 #                             from Debian's linux-source-6.1 the first time
+#   make check-debug-kcsan    the same with KCSAN instead of KASAN
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
@@ -49,6 +50,9 @@ fuzz: deps
 check-debug: deps
 	tests/run-suites.sh "debug-kernel=tests/debug-kernel/run.sh"
 
+check-debug-kcsan: deps
+	tests/run-suites.sh "debug-kernel-kcsan=tests/debug-kernel/run.sh --variant kcsan"
+
 demo: deps
 	tests/vm/demo.sh
 
@@ -56,5 +60,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
-.PHONY: all modules modules_install userspace deps check check-debug fuzz demo \
-	clean
+.PHONY: all modules modules_install userspace deps check check-debug \
+	check-debug-kcsan fuzz demo clean

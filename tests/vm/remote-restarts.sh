@@ -16,9 +16,10 @@ shift
 [ "${1:-}" = -- ] && shift
 "$@" &
 pid=$!
-for _ in $(seq 1200); do
-	grep -q RESET-TEST-START "${CMSHM_VM_CONSOLE:-/dev/null}" 2>/dev/null && break
-	sleep 0.1
+# No time limit: on a slow (debug) kernel the guest may take many minutes
+# to get there; if it never does, the harness stops us and fails the run.
+until grep -q RESET-TEST-START "${CMSHM_VM_CONSOLE:-/dev/null}" 2>/dev/null; do
+	sleep 0.2
 done
 for i in $(seq "$n"); do
 	sleep 1
