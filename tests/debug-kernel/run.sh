@@ -31,12 +31,9 @@
 #   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check and the canary run
 #                        (default 600)
 #
-# tests/vm/ must honour CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR
-# (build-guest.sh), CMSHM_GUEST_DIR, CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR
-# (run-integration.sh), and run the kmemleak check in the guest
-# (run-vm.sh: init-kmemleak-start.sh and init-kmemleak-check.sh).  Until it
-# does, private copies of those three scripts with exactly these changes are
-# made in build/debug-kernel/harness/ and used instead.
+# tests/vm/ honours CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR (build-guest.sh),
+# CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR (run-integration.sh), and run-vm.sh
+# checks kmemleak in the guest whenever the kernel has it.
 
 set -uo pipefail
 
@@ -85,77 +82,9 @@ KRELEASE='' KDIR=''
 . "$env_file"
 ok "debug kernel ($variant) $KRELEASE ready in $((SECONDS - t0)) s"
 
-# 2. Harness: the real one if it has the hooks, else private copies ------------
+# 2. Harness: tests/vm, told where the debug kernel and its modules are ----
 
-vm=$repo_dir/tests/vm
-native_harness() {
-	grep -q 'CMSHM_VM_KERNEL_ENV' "$vm/build-guest.sh" &&
-	grep -q 'CMSHM_GUEST_DIR' "$vm/build-guest.sh" &&
-	grep -q 'CMSHM_GUEST_DIR' "$vm/run-integration.sh" &&
-	grep -q 'CMSHM_VM_TIMEOUT' "$vm/run-integration.sh" &&
-	grep -q 'CMSHM_VM_LOG_DIR' "$vm/run-integration.sh" &&
-	grep -q 'kmemleak' "$vm/run-vm.sh"
-}
-
-# subst FILE OLD NEW: replace the literal text OLD (all occurrences) in FILE;
-# fails when OLD is not there.
-subst() {
-	local text
-	text=$(cat "$1")
-	if [[ "$text" != *"$2"* ]]; then
-		echo "run.sh: cannot adapt ${1##*/}: text not found: $2" >&2
-		return 1
-	fi
-	printf '%s\n' "${text//"$2"/"$3"}" >"$1"
-}
-
-# shellcheck disable=SC2016 # literal shell text of the scripts
-make_shadow() {
-	local sh=$top/harness f
-	rm -rf "$sh"
-	mkdir -p "$sh"
-	for f in run-vm.sh run-integration.sh build-guest.sh; do
-		cp -p "$vm/$f" "$sh/$f" || return 1
-	done
-	# build-guest.sh: kernel from CMSHM_VM_KERNEL_ENV, output in CMSHM_GUEST_DIR.
-	subst "$sh/build-guest.sh" 'top=$(cd "$(dirname "$0")/../.." && pwd)' "top=$repo_dir" &&
-	subst "$sh/build-guest.sh" $'\nout=$top/build/guest\n' \
-		$'\nout=${CMSHM_GUEST_DIR:-$top/build/guest}\n' &&
-	subst "$sh/build-guest.sh" '. "$top"/build/vm/debian/env.sh' \
-		'. "${CMSHM_VM_KERNEL_ENV:-$top/build/vm/debian/env.sh}"' &&
-	# run-integration.sh: guest dir, timeout, log dir; the copies above.
-	subst "$sh/run-integration.sh" 'top=$(cd "$(dirname "$0")/../.." && pwd)' "top=$repo_dir" &&
-	subst "$sh/run-integration.sh" $'\ng=$top/build/guest\n' \
-		$'\ng=${CMSHM_GUEST_DIR:-$top/build/guest}\n' &&
-	subst "$sh/run-integration.sh" '"$top"/tests/vm/build-guest.sh' "\"$sh\"/build-guest.sh" &&
-	subst "$sh/run-integration.sh" '"$top"/tests/vm/run-vm.sh --timeout 900' \
-		"\"$sh\"/run-vm.sh --timeout \"\${CMSHM_VM_TIMEOUT:-900}\"" &&
-	subst "$sh/run-integration.sh" 'log=$top/build/vm/$name.log' \
-		'log=${CMSHM_VM_LOG_DIR:-$top/build/vm}/$name.log' &&
-	subst "$sh/run-integration.sh" 'mkdir -p "$top"/build/vm' \
-		'mkdir -p "${CMSHM_VM_LOG_DIR:-$top/build/vm}"' &&
-	# run-vm.sh: paths of the real tree; kmemleak around the test.
-	subst "$sh/run-vm.sh" 'script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)' \
-		"script_dir=$vm" &&
-	subst "$sh/run-vm.sh" 'repo_dir=$(cd "$script_dir/../.." && pwd)' "repo_dir=$repo_dir" &&
-	subst "$sh/run-vm.sh" $'\nloaded=\n' \
-		$'\n'"$(cat "$script_dir/init-kmemleak-start.sh")"$'\n\nloaded=\n' &&
-	subst "$sh/run-vm.sh" $'\ndmesg >/tmp/dmesg.txt\n' \
-		$'\n'"$(cat "$script_dir/init-kmemleak-check.sh")"$'\n\ndmesg >/tmp/dmesg.txt\n'
-}
-
-if native_harness; then
-	harness=$vm
-	echo "# harness: tests/vm (has the debug-kernel hooks)"
-else
-	if ! make_shadow 2>"$logs/harness.err"; then
-		comment <"$logs/harness.err"
-		notok "adapt tests/vm harness copies for the debug kernel (apply the tests/vm changes from tests/debug-kernel/README)"
-		exit 1
-	fi
-	harness=$top/harness
-	echo "# harness: private copies in $harness (tests/vm lacks the debug-kernel hooks)"
-fi
+harness=$repo_dir/tests/vm
 
 export CMSHM_VM_KERNEL_ENV=$env_file
 export CMSHM_GUEST_DIR=$top/guest-$variant
