@@ -61,7 +61,8 @@
  * @lock:           guards every field below, the rings and the link, and
  *                  all access to shared memory except the doorbell path.
  * @gone:           the device was unbound; written under @lock, read also
- *                  locklessly (READ_ONCE) by waiters.
+ *                  locklessly (READ_ONCE) by waiters and by mmap(), which
+ *                  runs under mmap_lock and must not take @lock.
  * @link:           handshake state.
  * @tx:             host-to-remote ring (we produce).
  * @rx:             remote-to-host ring (we consume).
