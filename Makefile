@@ -11,10 +11,17 @@
 #   make demo                 boot Debian's arm64 kernel in QEMU and show
 #                             messages going both ways
 #   make fuzz                 run the protocol fuzzer for longer
+#   make check-kernels        build for every kernel of tests/vm/kernels.sh
+#                             (Debian 6.1 arm64/amd64/armhf, 6.12 arm64,
+#                             arm64 PREEMPT_RT, amd64) and run the
+#                             functional, lifecycle and stream scenarios on
+#                             each bootable one
 #   make check-debug          the VM integration suite on an arm64 debug
 #                             kernel (KASAN, lockdep, kmemleak); builds it
 #                             from Debian's linux-source-6.1 the first time
 #   make check-debug-kcsan    the same with KCSAN instead of KASAN
+#   make check-debug-rt       the same on a PREEMPT_RT kernel (KASAN, lockdep,
+#                             kmemleak) from Debian's linux-source-6.12
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
@@ -41,8 +48,12 @@ check: deps
 		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
 		"vm-harness=tests/vm/selftest.sh" \
 		"vm=tests/vm/run-integration.sh" \
+		"kernels=tests/vm/check-kernels.sh --kernels '6.12 6.12-rt 6.1-armhf' functional" \
 		"doc-remote=tests/vm/doc-remote/run.sh" \
 		"faults=tests/vm/faults/run.sh"
+
+check-kernels: deps
+	tests/run-suites.sh "kernels=tests/vm/check-kernels.sh"
 
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz
@@ -53,6 +64,9 @@ check-debug: deps
 check-debug-kcsan: deps
 	tests/run-suites.sh "debug-kernel-kcsan=tests/debug-kernel/run.sh --variant kcsan"
 
+check-debug-rt: deps
+	tests/run-suites.sh "debug-kernel-rt=tests/debug-kernel/run.sh --variant rt"
+
 demo: deps
 	tests/vm/demo.sh
 
@@ -60,5 +74,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
-.PHONY: all modules modules_install userspace deps check check-debug \
-	check-debug-kcsan fuzz demo clean
+.PHONY: all modules modules_install userspace deps check check-kernels check-debug \
+	check-debug-kcsan check-debug-rt fuzz demo clean

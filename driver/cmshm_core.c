@@ -32,6 +32,7 @@
 #include <linux/slab.h>
 
 #include "cmshm.h"
+#include "cmshm_compat.h"
 
 #define CMSHM_MAX_DEVICES	64
 #define CMSHM_LINE_SIZE		64
@@ -42,7 +43,11 @@
 
 static DEFINE_IDA(cmshm_ida);
 static dev_t cmshm_devt;
-static struct class *cmshm_class;
+
+/* Mode 0600 is devtmpfs's default for a node without a devnode() mode. */
+static struct class cmshm_class = {
+	.name = "cmshm",
+};
 
 static const char * const cmshm_link_state_names[] = {
 	[CMSHM_LINK_STATE_DOWN] = "down",
@@ -54,8 +59,13 @@ static const char * const cmshm_link_state_names[] = {
  * cmshm_wake() - wake every reader, writer and poller of @cmshm.
  * @cmshm: the device.
  *
- * Any context, including hard IRQ. Bumps wake_seq first so a waiter that
- * sampled it before looking at the rings does not sleep through this.
+ * Process, softirq or interrupt context, but on PREEMPT_RT not in true
+ * hard-IRQ context: the wait queue's spinlock_t is a sleeping lock there.
+ * Its callers satisfy that: the mailbox receive callback (see
+ * cmshm_mbox_rx()) and the polling hrtimer (HRTIMER_MODE_REL, which
+ * PREEMPT_RT expires in softirq thread context). Bumps wake_seq first so a
+ * waiter that sampled it before looking at the rings does not sleep
+ * through this.
  */
 void cmshm_wake(struct cmshm_dev *cmshm)
 {
@@ -104,7 +114,26 @@ static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 	atomic_dec(&cmshm->db_inflight);
 }
 
-/* Doorbell from the remote; may run in hard-IRQ context: only wakes. */
+/**
+ * cmshm_mbox_rx() - receive callback: the remote rang our doorbell.
+ * @cl:  our mailbox client.
+ * @msg: the controller's message; ignored (a doorbell carries no data, and
+ *       nothing the remote sends is trusted).
+ *
+ * Called by mbox_chan_received_data() in the context the controller's
+ * interrupt handler runs in. Without PREEMPT_RT that is hard-IRQ context
+ * (imx-mu, omap-mailbox) or an IRQ thread (stm32-ipcc); with PREEMPT_RT
+ * every handler not requested with IRQF_NO_THREAD is force-threaded, so it
+ * is a preemptible thread. What it does is allowed in all of them: counter
+ * increments, wake_up() (a raw spinlock without PREEMPT_RT, a sleeping
+ * spinlock_t in a thread with it) and schedule_work(); it reads no shared
+ * memory and takes no mutex. Not supported: a controller that calls it
+ * from true hard-IRQ context on PREEMPT_RT (IRQF_NO_THREAD, a _HARD
+ * hrtimer): wake_up() would sleep in atomic context there, and the debug RT
+ * kernel of make check-debug-rt reports it (tests/mailbox/'s
+ * rx_context=hardirq shows it). The handshake and everything that touches
+ * shared memory run later in cmshm_link_work() or in the reader's context.
+ */
 static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
 {
 	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
@@ -390,7 +419,7 @@ static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	cmshm->mbox_cl.tx_block = false;
 	cmshm->mbox_cl.knows_txdone = false;
 
-	if (!of_property_read_bool(np, "mbox-names")) {
+	if (!of_property_present(np, "mbox-names")) {
 		chan = mbox_request_channel(&cmshm->mbox_cl, 0);
 		if (IS_ERR(chan))
 			return dev_err_probe(dev, PTR_ERR(chan),
@@ -455,8 +484,8 @@ static int cmshm_probe(struct platform_device *pdev)
 	mutex_init(&cmshm->lock);
 	init_waitqueue_head(&cmshm->wq);
 	INIT_WORK(&cmshm->link_work, cmshm_link_work);
-	hrtimer_init(&cmshm->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	cmshm->poll_timer.function = cmshm_poll_timer;
+	hrtimer_setup(&cmshm->poll_timer, cmshm_poll_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL);
 	device_initialize(&cmshm->dev);
 	cmshm->dev.release = cmshm_dev_release;
 	ret = devm_add_action_or_reset(dev, cmshm_put_dev, &cmshm->dev);
@@ -494,7 +523,7 @@ static int cmshm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	if (of_property_read_bool(dev->of_node, "mboxes")) {
+	if (of_property_present(dev->of_node, "mboxes")) {
 		ret = cmshm_get_mailbox(cmshm, dev);
 		if (ret)
 			return ret;
@@ -526,7 +555,7 @@ static int cmshm_probe(struct platform_device *pdev)
 		return ret;
 	cmshm->id = ret;
 	cmshm->dev.parent = dev;
-	cmshm->dev.class = cmshm_class;
+	cmshm->dev.class = &cmshm_class;
 	cmshm->dev.devt = MKDEV(MAJOR(cmshm_devt), cmshm->id);
 	cmshm->dev.groups = cmshm_groups;
 	ret = dev_set_name(&cmshm->dev, "cmshm%d", cmshm->id);
@@ -574,13 +603,6 @@ static struct platform_driver cmshm_driver = {
 	},
 };
 
-static char *cmshm_devnode(struct device *dev, umode_t *mode)
-{
-	if (mode)
-		*mode = 0600;
-	return NULL;
-}
-
 static int __init cmshm_init(void)
 {
 	int ret;
@@ -588,19 +610,16 @@ static int __init cmshm_init(void)
 	ret = alloc_chrdev_region(&cmshm_devt, 0, CMSHM_MAX_DEVICES, "cmshm");
 	if (ret)
 		return ret;
-	cmshm_class = class_create(THIS_MODULE, "cmshm");
-	if (IS_ERR(cmshm_class)) {
-		ret = PTR_ERR(cmshm_class);
+	ret = class_register(&cmshm_class);
+	if (ret)
 		goto unregister_chrdev;
-	}
-	cmshm_class->devnode = cmshm_devnode;
 	ret = platform_driver_register(&cmshm_driver);
 	if (ret)
 		goto destroy_class;
 	return 0;
 
 destroy_class:
-	class_destroy(cmshm_class);
+	class_unregister(&cmshm_class);
 unregister_chrdev:
 	unregister_chrdev_region(cmshm_devt, CMSHM_MAX_DEVICES);
 	return ret;
@@ -610,7 +629,7 @@ module_init(cmshm_init);
 static void __exit cmshm_exit(void)
 {
 	platform_driver_unregister(&cmshm_driver);
-	class_destroy(cmshm_class);
+	class_unregister(&cmshm_class);
 	unregister_chrdev_region(cmshm_devt, CMSHM_MAX_DEVICES);
 }
 module_exit(cmshm_exit);

@@ -13,7 +13,8 @@
  *
  * After the remote restarted, read() and write() each return -ECONNRESET
  * once per open file; after the remote broke the protocol, -EPROTO once.
- * After unbind every call returns -ENODEV (poll: EPOLLHUP).
+ * After unbind every call returns -ENODEV (poll: EPOLLHUP). lseek() fails
+ * with -ESPIPE (stream_open()).
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -25,6 +26,7 @@
 #include <linux/uaccess.h>
 
 #include "cmshm.h"
+#include "cmshm_compat.h"
 
 static int cmshm_open(struct inode *inode, struct file *file)
 {
@@ -292,8 +294,8 @@ static int cmshm_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	if (READ_ONCE(cmshm->gone))
 		return -ENODEV;
-	vma->vm_flags &= ~VM_MAYEXEC;
-	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_clear(vma, VM_MAYEXEC);
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	/* Checks vm_pgoff and the length against the application area. */
 	return vm_iomap_memory(vma, cmshm->phys + cmshm->layout.app_offset,
@@ -345,5 +347,4 @@ const struct file_operations cmshm_fops = {
 	.mmap = cmshm_mmap,
 	.unlocked_ioctl = cmshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };

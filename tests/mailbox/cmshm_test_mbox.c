@@ -10,15 +10,26 @@
  *   slot i + 0:  u32 host-to-remote doorbell count (written by Linux)
  *   slot i + 64: u32 remote-to-host doorbell count (written by the remote)
  *
- * send_data() increments the first counter. A hard-IRQ hrtimer polls the
- * second counter of every started channel and calls
- * mbox_chan_received_data() from hard-IRQ context when it changed, which is
- * what a real MU/IPCC interrupt handler gives a mailbox client. Tx is done
- * as soon as the counter is stored (txdone_poll, last_tx_done() true).
+ * send_data() increments the first counter. An hrtimer polls the second
+ * counter of every started channel and calls mbox_chan_received_data() when
+ * it changed. By default the timer is HRTIMER_MODE_REL, which the kernel
+ * runs where it runs an ordinary interrupt handler: in hard-IRQ context
+ * without PREEMPT_RT (like imx-mu or omap-mailbox), and in a preemptible
+ * thread with PREEMPT_RT, where every handler not marked IRQF_NO_THREAD is
+ * force-threaded (like stm32-ipcc's threaded handler everywhere). That is
+ * the context every real controller gives a mailbox client's rx callback.
+ * rx_context=hardirq makes the timer HRTIMER_MODE_REL_HARD: true hard-IRQ
+ * context on every kernel, which on PREEMPT_RT forbids what an IRQ thread
+ * may do (a test of the debug RT kernel's DEBUG_ATOMIC_SLEEP uses it).
+ *
+ * Tx is done as soon as the counter is stored (txdone_poll, last_tx_done()
+ * always true). shutdown() returns only when no receive callback for the
+ * channel can run any more: the framework clears chan->cl right after it.
  *
  * Copyright (C) 2026 The cmshm authors
  */
 
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/mailbox_controller.h>
@@ -26,6 +37,10 @@
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/platform_device.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "cmshm_compat.h"
 
 #define TMBOX_CHANNELS		8
 #define TMBOX_SLOT		128
@@ -35,13 +50,26 @@ static unsigned int poll_us = 100;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "Doorbell polling period in microseconds (default 100)");
 
+static char *rx_context = "irq";
+module_param(rx_context, charp, 0444);
+MODULE_PARM_DESC(rx_context,
+		 "Context of the rx callback: irq (an interrupt handler's: hard IRQ, or its thread on PREEMPT_RT; default) or hardirq (always hard IRQ)");
+
+static unsigned int rx_delay_us;
+module_param(rx_delay_us, uint, 0444);
+MODULE_PARM_DESC(rx_delay_us,
+		 "Test only: busy-wait this long before each rx callback, to widen races with shutdown (default 0)");
+
 /**
  * struct tmbox_chan - per-channel state.
- * @started: the channel is requested; read by the hrtimer (READ_ONCE).
+ * @lock:    guards @started, and is held across each rx callback, so that
+ *           shutdown() waits for a callback that is running.
+ * @started: the channel is requested.
  * @out:     private copy of our host-to-remote counter.
  * @in_seen: last remote-to-host counter value seen (hrtimer only).
  */
 struct tmbox_chan {
+	spinlock_t lock;	/* @started; held across the rx callback */
 	bool started;
 	u32 out;
 	u32 in_seen;
@@ -53,7 +81,8 @@ struct tmbox_chan {
  * @chans: framework channels.
  * @priv:  our per-channel state.
  * @base:  doorbell region, write-combined.
- * @timer: doorbell poller (hard-IRQ mode).
+ * @timer: doorbell poller.
+ * @mode:  HRTIMER_MODE_REL or HRTIMER_MODE_REL_HARD (see rx_context).
  */
 struct tmbox {
 	struct mbox_controller mbox;
@@ -61,6 +90,7 @@ struct tmbox {
 	struct tmbox_chan priv[TMBOX_CHANNELS];
 	void *base;
 	struct hrtimer timer;
+	enum hrtimer_mode mode;
 };
 
 static u32 *tmbox_word(struct tmbox *tm, int i, unsigned int off)
@@ -84,17 +114,26 @@ static int tmbox_startup(struct mbox_chan *chan)
 {
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
 	int i = chan - tm->chans;
+	struct tmbox_chan *c = &tm->priv[i];
+	unsigned long flags;
 
-	tm->priv[i].in_seen = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-	WRITE_ONCE(tm->priv[i].started, true);
+	spin_lock_irqsave(&c->lock, flags);
+	c->in_seen = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
+	c->started = true;
+	spin_unlock_irqrestore(&c->lock, flags);
 	return 0;
 }
 
+/* After this returns no rx callback runs for @chan, as after free_irq(). */
 static void tmbox_shutdown(struct mbox_chan *chan)
 {
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
+	struct tmbox_chan *c = &tm->priv[chan - tm->chans];
+	unsigned long flags;
 
-	WRITE_ONCE(tm->priv[chan - tm->chans].started, false);
+	spin_lock_irqsave(&c->lock, flags);
+	c->started = false;
+	spin_unlock_irqrestore(&c->lock, flags);
 }
 
 static bool tmbox_last_tx_done(struct mbox_chan *chan)
@@ -112,19 +151,24 @@ static const struct mbox_chan_ops tmbox_ops = {
 static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 {
 	struct tmbox *tm = container_of(t, struct tmbox, timer);
+	struct tmbox_chan *c;
+	unsigned long flags;
 	u32 v;
 	int i;
 
 	for (i = 0; i < TMBOX_CHANNELS; i++) {
-		if (!READ_ONCE(tm->priv[i].started))
-			continue;
+		c = &tm->priv[i];
+		spin_lock_irqsave(&c->lock, flags);
 		v = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-		if (v == tm->priv[i].in_seen)
-			continue;
-		tm->priv[i].in_seen = v;
-		/* The remote's shared-memory stores are visible after this. */
-		rmb();
-		mbox_chan_received_data(&tm->chans[i], NULL);
+		if (c->started && v != c->in_seen) {
+			c->in_seen = v;
+			/* The remote's shared-memory stores are visible after this. */
+			rmb();
+			if (rx_delay_us)
+				udelay(rx_delay_us);
+			mbox_chan_received_data(&tm->chans[i], NULL);
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
 	}
 	hrtimer_forward_now(t, ns_to_ktime((u64)poll_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
@@ -143,13 +187,22 @@ static int tmbox_probe(struct platform_device *pdev)
 	struct reserved_mem *rmem;
 	struct device_node *np;
 	struct tmbox *tm;
-	int ret;
+	int i, ret;
 
 	if (!poll_us)
 		return dev_err_probe(dev, -EINVAL, "poll_us must be > 0\n");
 	tm = devm_kzalloc(dev, sizeof(*tm), GFP_KERNEL);
 	if (!tm)
 		return -ENOMEM;
+	if (!strcmp(rx_context, "irq"))
+		tm->mode = HRTIMER_MODE_REL;
+	else if (!strcmp(rx_context, "hardirq"))
+		tm->mode = HRTIMER_MODE_REL_HARD;
+	else
+		return dev_err_probe(dev, -EINVAL,
+				     "rx_context must be irq or hardirq\n");
+	for (i = 0; i < TMBOX_CHANNELS; i++)
+		spin_lock_init(&tm->priv[i].lock);
 	np = of_parse_phandle(dev->of_node, "memory-region", 0);
 	if (!np)
 		return dev_err_probe(dev, -EINVAL, "no memory-region\n");
@@ -162,8 +215,7 @@ static int tmbox_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, PTR_ERR(tm->base), "cannot map\n");
 	platform_set_drvdata(pdev, tm);
 
-	hrtimer_init(&tm->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	tm->timer.function = tmbox_poll;
+	hrtimer_setup(&tm->timer, tmbox_poll, CLOCK_MONOTONIC, tm->mode);
 	ret = devm_add_action_or_reset(dev, tmbox_cancel_timer, tm);
 	if (ret)
 		return ret;
@@ -178,7 +230,7 @@ static int tmbox_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register mailbox\n");
 	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_HARD);
+		      tm->mode);
 	return 0;
 }
 

@@ -1,43 +1,56 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# Build everything a VM run needs into build/guest/ (guest side, arm64) and
-# build/host/ (host side):
-#   build/guest/cmshm.ko, cmshm_test_mbox.ko   for Debian's arm64 kernel
-#   build/aarch64/cmshm-tool, build/guest/cmshm-vmtest,
-#   build/guest/cmshm-lifecycle                 static arm64
-#   build/host/cmshm-remote                     the remote-core emulator
-# Downloads Debian's arm64 kernel and headers first (tests/vm/fetch-kernel.sh).
+# Build everything a VM run needs, for the kernel of $CMSHM_VM_KERNEL_ENV or
+# $CMSHM_KERNEL (default 6.1; see tests/vm/kernels.sh), into the guest
+# folder (default build/guest/<kernel name>, or $CMSHM_GUEST_DIR), and the
+# host side into build/host/:
+#   <guest>/cmshm.ko, cmshm_test_mbox.ko      for that kernel
+#   <guest>/cmshm-tool, cmshm-vmtest, cmshm-lifecycle   static, for its
+#                                             architecture (bootable
+#                                             kernels only)
+#   build/host/cmshm-remote                   the remote-core emulator
+# Downloads the kernel and its headers first (tests/vm/fetch-kernel.sh).
+# Prints the guest folder on stdout (its only output there).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=${CMSHM_GUEST_DIR:-$top/build/guest}
+# shellcheck source=tests/vm/kernels.sh
+. "$top"/tests/vm/kernels.sh
+env_file=$(cmshm_kernel_env_file)
+KARCH=arm64 KCROSS=aarch64-linux-gnu-
+# shellcheck source=/dev/null
+. "$env_file"
+out=$(cmshm_guest_dir "$top")
 mkdir -p "$out"
 
-"$top"/tests/vm/fetch-kernel.sh >/dev/null
-# shellcheck source=/dev/null
-. "${CMSHM_VM_KERNEL_ENV:-$top/build/vm/debian/env.sh}"
-
-# kmod NAME FILES...: build an out-of-tree module from a private copy.
+# kmod NAME DIR FILES...: build the out-of-tree module in DIR of a private
+# copy of FILES (paths relative to the repository, layout kept).
 kmod() {
-	local name=$1 src=$out/kmod-$1
-	shift
+	local name=$1 dir=$2 src=$out/kmod-$1
+	shift 2
 	mkdir -p "$src"
-	rsync -a --delete --exclude '*.o' --exclude '*.ko' "$@" "$src"/
-	make -s -C "$KDIR" M="$src" ARCH=arm64 \
-		CROSS_COMPILE=aarch64-linux-gnu- modules >"$src.log" 2>&1 ||
+	(cd "$top" && rsync -aR --delete --exclude '*.o' --exclude '*.ko' "$@" "$src"/)
+	make -s -C "$KDIR" M="$src/$dir" ARCH="$KARCH" \
+		CROSS_COMPILE="$KCROSS" modules >"$src.log" 2>&1 ||
 		{ cat "$src.log" >&2; exit 1; }
-	cp "$src"/*.ko "$out"/
+	cp "$src/$dir"/*.ko "$out"/
 }
-kmod cmshm "$top"/Kbuild "$top"/driver "$top"/include
-kmod mbox "$top"/tests/mailbox/
+kmod cmshm . Kbuild driver include
+kmod mbox tests/mailbox tests/mailbox driver/cmshm_compat.h
+# A kernel that is only built for (amd64) needs no guest programs.
+if [ "${KBOOT:-1}" = 0 ]; then
+	echo "$out"
+	exit 0
+fi
 
-make -s -C "$top"/userspace
-make -s -C "$top"/userspace CROSS=aarch64-linux-gnu-
-aarch64-linux-gnu-gcc -static -std=gnu11 -O2 -Wall -Wextra -Werror \
-	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
-	"$top"/tests/vm/guest/cmshm-vmtest.c "$top"/tests/vm/guest/vmtest.c \
-	-o "$out"/cmshm-vmtest
-aarch64-linux-gnu-gcc -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
-	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
-	"$top"/tests/vm/guest/cmshm-lifecycle.c "$top"/tests/vm/guest/vmtest.c \
-	-o "$out"/cmshm-lifecycle
+make -s -C "$top"/userspace >&2
+make -s -C "$top"/userspace CROSS="$KCROSS" >&2
+# userspace/Makefile names the folder after the compiler's first word.
+cp "$top/build/${KCROSS%%-*}/cmshm-tool" "$out"/
+for prog in cmshm-vmtest cmshm-lifecycle; do
+	"${KCROSS}gcc" -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
+		-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
+		"$top/tests/vm/guest/$prog.c" "$top"/tests/vm/guest/vmtest.c \
+		-o "$out/$prog"
+done
+echo "$out"

@@ -6,15 +6,14 @@
 # the guest: messages both ways and a latency summary.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-g=$top/build/guest
 r=$top/build/host/cmshm-remote
 
 echo "== building the module, the tools and the guest (first run downloads Debian's arm64 kernel)"
-"$top"/tests/vm/build-guest.sh
+g=$("$top"/tests/vm/build-guest.sh)
 echo "== booting; remote core: cmshm0 echo (mailbox), cmshm1 source (mailbox)"
 exec "$top"/tests/vm/run-vm.sh --timeout 600 \
 	--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
-	--file "$top"/build/aarch64/cmshm-tool \
+	--file "$g"/cmshm-tool \
 	--remote "$r --region 0x5f000000 --doorbell 0x5f300000 --db-in 0 --db-out 1 --mode echo" \
 	--remote "$r --region 0x5f100000 --doorbell 0x5f300000 --db-in 2 --db-out 2 --mode source --count 5 --size-min 16 --size-max 64 --rate 10" \
 	-- 'set -e

@@ -1,51 +1,67 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# VM integration tests: boot Debian's arm64 kernel with cmshm.ko and the test
-# mailbox, cmshm-remote playing the remote core on the host, and run the
+# VM integration tests: boot one of Debian's kernels with cmshm.ko and the
+# test mailbox, cmshm-remote playing the remote core on the host, and run the
 # guest checks. Prints the guest's TAP lines plus one line per VM run for the
 # harness verdict (guest exit status, kernel log free of warnings, module
-# unload, remotes' own verdicts).
+# unload, remotes' own verdicts), naming the kernel release it ran on.
 #
-# Usage: tests/vm/run-integration.sh [SCENARIO...]   (default: all)
-# Scenarios: functional stream lifecycle load
+# Usage: tests/vm/run-integration.sh [--kernel NAME] [SCENARIO...]
+# NAME: a bootable kernel of tests/vm/kernels.sh (default $CMSHM_KERNEL, else
+# 6.1; $CMSHM_VM_KERNEL_ENV, a debug kernel's env file, overrides it).
+# Scenarios (default: all): functional stream lifecycle load
 # Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
-# (default 1000000) messages each way.
+# (default 1000000) messages each way; CMSHM_TMBOX_ARGS, parameters of the
+# test mailbox (e.g. rx_delay_us=200); CMSHM_CYCLES (default 1000) bind
+# cycles in the lifecycle scenario.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-g=${CMSHM_GUEST_DIR:-$top/build/guest}
+if [ "${1:-}" = --kernel ]; then
+	export CMSHM_KERNEL=${2:?--kernel needs a name}
+	shift 2
+fi
 remote=$top/build/host/cmshm-remote
 count=${CMSHM_STREAM_COUNT:-100000}
 load_count=${CMSHM_LOAD_COUNT:-1000000}
+cycles=${CMSHM_CYCLES:-1000}
 # Layout of dts/qemu-virt.dtso.
 R0=0x5f000000 R1=0x5f100000 R2=0x5f200000 DB=0x5f300000 R3=0x5f400000
 n=0
 fails=0
 
-"$top"/tests/vm/build-guest.sh || { echo "not ok - build guest artifacts"; exit 1; }
+g=$("$top"/tests/vm/build-guest.sh) || { echo "not ok - build guest artifacts for ${CMSHM_KERNEL:-the kernel}"; exit 1; }
+# shellcheck source=tests/vm/kernels.sh
+. "$top"/tests/vm/kernels.sh
+kernel_env=$(cmshm_kernel_env_file)
+# shellcheck source=/dev/null
+. "$kernel_env"
 
 # run NAME RUN-VM-ARGS...: one VM boot; guest TAP lines pass through,
 # everything else is shown as a comment.
 run() {
 	local name=$1 log rc
 	shift
-	log=${CMSHM_VM_LOG_DIR:-$top/build/vm}/$name.log
-	mkdir -p "${CMSHM_VM_LOG_DIR:-$top/build/vm}"
+	log=${CMSHM_VM_LOG_DIR:-$top/build/vm/logs-$KNAME}/$name.log
+	mkdir -p "$(dirname "$log")"
 	"$top"/tests/vm/run-vm.sh --timeout "${CMSHM_VM_TIMEOUT:-900}" \
-		--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
-		--file "$top"/build/aarch64/cmshm-tool --file "$g"/cmshm-vmtest \
+		--kernel-env "$kernel_env" \
+		--module "$g"/cmshm_test_mbox.ko \
+		--module-args "${tmbox_args:-} ${CMSHM_TMBOX_ARGS:-}" \
+		--module "$g"/cmshm.ko \
+		--file "$g"/cmshm-tool --file "$g"/cmshm-vmtest \
 		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \
 		--file "$top"/tests/vm/guest/stream.sh \
 		--file "$top"/tests/vm/guest/reload.sh \
 		--file "$top"/tests/vm/guest/load.sh \
 		--file "$top"/tests/vm/guest/tool.sh "$@" >"$log" 2>&1
 	rc=$?
-	sed -E '/^(not )?ok /!s/^/# /' "$log"
+	sed -E "/^(not )?ok /!s/^/# /; s/^((not )?ok( [0-9]+)? - )/\\1$KRELEASE: /" "$log"
 	n=$((n + 1))
 	if [ $rc -eq 0 ]; then
-		echo "ok - VM run '$name': guest passed, clean kernel log, modules unloaded, remotes exited 0"
+		echo "ok - $KRELEASE: VM run '$name': guest passed, clean kernel log, modules unloaded, remotes exited 0"
 	else
-		echo "not ok - VM run '$name' failed with status $rc (log: $log)"
+		echo "not ok - $KRELEASE: VM run '$name' failed with status $rc (log: $log)"
 		fails=$((fails + 1))
 	fi
 }
@@ -77,13 +93,18 @@ stream() {
 
 # cmshm0: a remote that never consumes (blocked writers); cmshm1: a remote
 # that crashes and restarts 3 times; cmshm2: echo, polling mode.
+#
+# The test mailbox waits 300 us before each doorbell callback: that widens
+# the window in which a doorbell races the channel's shutdown during the
+# bind cycles, so that a controller whose shutdown() does not wait for a
+# running callback oopses here every run (it did 1 run in 14 without).
 lifecycle() {
-	run lifecycle \
+	tmbox_args=rx_delay_us=300 run lifecycle \
 		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode idle)" \
 		--remote "$top/tests/vm/remote-restarts.sh 3 -- $(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode echo)" \
 		--remote "$(rem $R2 --mode echo --poll-us 200)" \
 		-- 'cmshm-lifecycle unbind /dev/cmshm0 cmshm-0; a=$?;
-		    cmshm-lifecycle cycles /dev/cmshm0 cmshm-0 1000; b=$?;
+		    cmshm-lifecycle cycles /dev/cmshm0 cmshm-0 '"$cycles"'; b=$?;
 		    cmshm-lifecycle reset /dev/cmshm1 3; c=$?;
 		    cmshm-lifecycle concurrent /dev/cmshm2; d=$?;
 		    reload.sh /data/cmshm.ko /dev/cmshm1 /dev/cmshm2; e=$?;

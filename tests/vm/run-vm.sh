@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# run-vm.sh - boot Debian's stock arm64 kernel in QEMU with the cmshm device
-# tree nodes, load modules, run one command in the guest, report its verdict.
+# run-vm.sh - boot one of Debian's stock kernels (arm64 or armhf) in QEMU with
+# the cmshm device tree nodes, load modules, run one command in the guest,
+# report its verdict.
 # Run with --help for the interface.
 
 set -euo pipefail
@@ -23,9 +24,11 @@ usage() {
 	cat <<EOF
 Usage: tests/vm/run-vm.sh [OPTIONS] [--] [GUEST COMMAND...]
 
-Boots Debian's stock arm64 kernel (fetched by tests/vm/fetch-kernel.sh and
-cached in build/vm/debian) in qemu-system-aarch64 (-M virt -cpu cortex-a53
--m 512M, TCG) with QEMU's own device tree plus an overlay (default
+Boots one of Debian's stock kernels (tests/vm/kernels.sh; fetched by
+tests/vm/fetch-kernel.sh and cached in build/vm/debian) in QEMU's virt
+machine (-M virt -m 512M, TCG, no network card; the kernel's QEMU binary and
+CPU: qemu-system-aarch64 -cpu cortex-a53 for arm64, qemu-system-arm -cpu
+cortex-a15 for armhf) with QEMU's own device tree plus an overlay (default
 dts/qemu-virt.dtso) merged on the host, and a busybox initramfs.  Guest RAM
 is a shared file in /dev/shm, so host processes (--remote) can play the
 remote core.  The guest console is streamed to stdout (carriage returns
@@ -81,16 +84,19 @@ Options:
   --timeout SECONDS     Wall-clock limit for QEMU (default 600); on expiry
                         QEMU is killed and the run fails (exit code $EX_TIMEOUT).
   --append 'ARGS'       Extra kernel command line (appended to
-                        "console=ttyAMA0 quiet panic=-1 log_buf_len=4M").
+                        "console=ttyAMA0 quiet panic=-1 log_buf_len=4M";
+                        the console is the kernel's VM_CONSOLE).
   --qemu-arg ARG        Extra QEMU argument (repeatable, one word each).
   --dmesg-ignore ERE    Kernel log lines matching this extended regex are
                         not counted by step 5 (repeatable).
   --dmesg               Print the whole dmesg at the end of the run.
   --log FILE            Also save the console log to FILE.
-  --kernel-env FILE     env.sh written by fetch-kernel.sh (default
-                        \$CMSHM_VM_KERNEL_ENV, else build/vm/debian/env.sh,
-                        created by running tests/vm/fetch-kernel.sh if
-                        missing).
+  --kernel NAME         Boot this kernel of tests/vm/kernels.sh (6.1,
+                        6.1-armhf, 6.12, 6.12-rt; default \$CMSHM_KERNEL,
+                        else 6.1), fetched with tests/vm/fetch-kernel.sh.
+  --kernel-env FILE     Boot the kernel an env file describes (written by
+                        fetch-kernel.sh or tests/debug-kernel/build.sh;
+                        default \$CMSHM_VM_KERNEL_ENV; overrides --kernel).
   --keep                Keep the work directory (initramfs, dtb, console
                         log; its path is printed).  The RAM file is always
                         removed.
@@ -106,7 +112,7 @@ Environment given to --remote commands:
   CMSHM_VM_WORKDIR   the harness's work directory
 Environment read: CMSHM_VM_KERNEL_ENV (see --kernel-env), CMSHM_VM_SHM_DIR
   (folder of the RAM file, default /dev/shm), CMSHM_VM_BUILD (work folder
-  parent, default build/vm), QEMU (default qemu-system-aarch64).
+  parent, default build/vm), QEMU (default: the kernel's VM_QEMU).
 
 Exit status:
   0    the command succeeded, modules loaded/unloaded, clean kernel log,
@@ -153,6 +159,7 @@ dmesg_ignore=()
 print_dmesg=0
 log_copy=
 kernel_env=${CMSHM_VM_KERNEL_ENV:-}
+kernel_name=${CMSHM_KERNEL:-}
 keep=0
 rmmod=1
 
@@ -182,6 +189,7 @@ while [ $# -gt 0 ]; do
 	--dmesg-ignore) need_arg "$1" $#; dmesg_ignore+=("$2"); shift ;;
 	--dmesg) print_dmesg=1 ;;
 	--log) need_arg "$1" $#; log_copy=$2; shift ;;
+	--kernel) need_arg "$1" $#; kernel_name=$2; shift ;;
 	--kernel-env) need_arg "$1" $#; kernel_env=$2; shift ;;
 	--keep) keep=1 ;;
 	-h|--help) usage; exit 0 ;;
@@ -203,26 +211,27 @@ fi
 
 # Host tools and kernel ------------------------------------------------------
 
-QEMU=${QEMU:-qemu-system-aarch64}
+if [ -z "$kernel_env" ]; then
+	kernel_env=$("$script_dir/fetch-kernel.sh" ${kernel_name:+--kernel "$kernel_name"} --env) ||
+		fail_setup "tests/vm/fetch-kernel.sh ${kernel_name:+--kernel $kernel_name }failed"
+fi
+[ -f "$kernel_env" ] || fail_setup "no kernel env file $kernel_env"
+KERNEL_IMAGE='' BUSYBOX='' KRELEASE='' VM_QEMU='' VM_CPU='' VM_CONSOLE=''
+# shellcheck source=/dev/null
+. "$kernel_env"
+# Env files older than kernels.sh describe Debian's arm64 kernel.
+VM_QEMU=${VM_QEMU:-qemu-system-aarch64}
+VM_CPU=${VM_CPU:-cortex-a53}
+VM_CONSOLE=${VM_CONSOLE:-ttyAMA0}
+[ -n "$KERNEL_IMAGE" ] || fail_setup "$kernel_env describes a kernel that is built for, not booted"
+[ -f "$KERNEL_IMAGE" ] || fail_setup "kernel image '$KERNEL_IMAGE' (from $kernel_env) missing"
+[ -f "$BUSYBOX" ] || fail_setup "busybox '$BUSYBOX' (from $kernel_env) missing"
+
+QEMU=${QEMU:-$VM_QEMU}
 for tool in "$QEMU" dtc fdtoverlay cpio gzip timeout setsid truncate; do
 	command -v "$tool" >/dev/null ||
 		fail_setup "missing host tool $tool (run tests/vm/fetch-kernel.sh as root to install the packages)"
 done
-
-if [ -z "$kernel_env" ]; then
-	kernel_env=$repo_dir/build/vm/debian/env.sh
-	if [ ! -f "$kernel_env" ]; then
-		note "no $kernel_env: running tests/vm/fetch-kernel.sh"
-		"$script_dir/fetch-kernel.sh" >/dev/null ||
-			fail_setup "tests/vm/fetch-kernel.sh failed"
-	fi
-fi
-[ -f "$kernel_env" ] || fail_setup "no kernel env file $kernel_env"
-KERNEL_IMAGE='' BUSYBOX='' KRELEASE=''
-# shellcheck source=/dev/null
-. "$kernel_env"
-[ -f "$KERNEL_IMAGE" ] || fail_setup "kernel image '$KERNEL_IMAGE' (from $kernel_env) missing"
-[ -f "$BUSYBOX" ] || fail_setup "busybox '$BUSYBOX' (from $kernel_env) missing"
 
 for i in "${!modules[@]}"; do
 	m=${modules[$i]}
@@ -478,7 +487,9 @@ initrd=$work/initramfs.cpio.gz
 
 # Device tree ----------------------------------------------------------------
 
-machine=(-M virt -cpu cortex-a53 -smp "$smp" -m "$QEMU_MEM")
+# No network card: the tests need none, and virt's default one makes QEMU
+# load an iPXE ROM (efi-virtio.rom, package ipxe-qemu, only recommended).
+machine=(-M virt -cpu "$VM_CPU" -smp "$smp" -m "$QEMU_MEM" -nic none)
 dtb=$work/virt.dtb
 "$QEMU" -M "virt,dumpdtb=$work/qemu.dtb" "${machine[@]:2}" \
 	"${qemu_extra[@]}" -nographic >"$work/dumpdtb.log" 2>&1 ||
@@ -533,7 +544,7 @@ qemu_cmd=("$QEMU" "${machine[@]}"
 	-machine memory-backend=ram0
 	-nographic -no-reboot
 	-kernel "$KERNEL_IMAGE" -initrd "$initrd" -dtb "$dtb"
-	-append "console=ttyAMA0 quiet panic=-1 log_buf_len=4M$append_extra"
+	-append "console=$VM_CONSOLE quiet panic=-1 log_buf_len=4M$append_extra"
 	"${qemu_extra[@]}")
 printf '%q ' "${qemu_cmd[@]}" >"$work/qemu-cmdline.txt"
 

@@ -62,10 +62,9 @@ has() {
 
 # --- Kernel and selftest module ------------------------------------------
 
-env_file=$repo_dir/build/vm/debian/env.sh
 log=$tmp/fetch.log
 ok=0
-if "$script_dir/fetch-kernel.sh" >"$log" 2>&1 && [ -f "$env_file" ]; then
+if env_file=$("$script_dir/fetch-kernel.sh" --env 2>"$log") && [ -f "$env_file" ]; then
 	KERNEL_IMAGE='' KDIR='' BUSYBOX=''
 	# shellcheck source=/dev/null
 	. "$env_file"
@@ -79,7 +78,7 @@ mkdir -p "$mod_dir"
 cp "$script_dir/selftest-mod/Kbuild" "$script_dir/selftest-mod/cmshm_vmtest.c" "$mod_dir/"
 log=$tmp/modbuild.log
 ok=0
-make -C "$KDIR" M="$mod_dir" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+make -C "$KDIR" M="$mod_dir" ARCH="$KARCH" CROSS_COMPILE="$KCROSS" \
 	modules >"$log" 2>&1 && [ -f "$mod_dir/cmshm_vmtest.ko" ] && ok=1
 report "$ok" "test module cross-builds against KDIR" "$log"
 ko=$mod_dir/cmshm_vmtest.ko

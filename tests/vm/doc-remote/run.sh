@@ -18,13 +18,12 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-g=$top/build/guest
 R0=0x5f000000 R2=0x5f200000 DB=0x5f300000
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "1..2"
-if ! "$top"/tests/vm/build-guest.sh >"$tmp/build.log" 2>&1; then
+if ! g=$("$top"/tests/vm/build-guest.sh 2>"$tmp/build.log"); then
 	sed 's/^/# /' "$tmp/build.log" | tail -20
 	echo "not ok 1 - guest checks (guest artifacts failed to build)"
 	echo "not ok 2 - Python doc remotes exit 0 (not run)"
@@ -57,7 +56,7 @@ guest='cmshm-vmtest multi /dev/cmshm0 /dev/cmshm2 &&
 start=$(date +%s)
 (cd "$top" && tests/vm/run-vm.sh --timeout 120 \
 	--module "$g"/cmshm_test_mbox.ko --module "$g"/cmshm.ko \
-	--file "$g"/cmshm-vmtest --file "$top"/build/aarch64/cmshm-tool \
+	--file "$g"/cmshm-vmtest --file "$g"/cmshm-tool \
 	--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1)" \
 	--remote "$(rem $R2 --poll-us 200)" \
 	-- "$guest") >"$tmp/vm.log" 2>&1

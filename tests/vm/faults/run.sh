@@ -24,7 +24,6 @@
 #   CMSHM_FAULT_SEED         --fault-seed (default: random, printed)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-g=$top/build/guest
 out=$top/build/vm/faults
 remote=$top/build/host/cmshm-remote
 need=${CMSHM_FAULT_CORRUPTIONS:-100000}
@@ -50,14 +49,18 @@ tap() {	# tap STATUS(0 = pass) DESCRIPTION
 }
 
 mkdir -p "$out"
-"$top"/tests/vm/build-guest.sh >"$out/build.log" 2>&1
+g=$("$top"/tests/vm/build-guest.sh 2>"$out/build.log")
 tap $? "build guest modules, cmshm-remote (log: $out/build.log)"
-aarch64-linux-gnu-gcc -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
+# shellcheck source=tests/vm/kernels.sh
+. "$top"/tests/vm/kernels.sh
+# shellcheck source=/dev/null
+. "$(cmshm_kernel_env_file)"
+"${KCROSS}gcc" -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
 	-I"$top"/tests/vm/guest "$top"/tests/vm/faults/cmshm-faulttest.c \
 	"$top"/tests/vm/guest/vmtest.c -o "$out"/cmshm-faulttest \
 	>"$out/cc.log" 2>&1
-tap $? "cmshm-faulttest builds (static aarch64, -Wall -Wextra -Werror)"
+tap $? "cmshm-faulttest builds (static, ${KCROSS}gcc -Wall -Wextra -Werror)"
 if [ $fails -ne 0 ]; then
 	sed 's/^/# /' "$out/build.log" "$out/cc.log" | tail -40
 	exit 1
