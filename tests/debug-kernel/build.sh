@@ -3,19 +3,26 @@
 #
 # build.sh - build (and cache) an arm64 debug kernel for the cmshm VM tests.
 #
-# Usage: tests/debug-kernel/build.sh [--variant kasan|kcsan] [--force]
+# Usage: tests/debug-kernel/build.sh [--variant kasan|kcsan|rt] [--force]
 #
-# Builds Image + Module.symvers (enough for out-of-tree modules) from
-# Debian's linux-source-6.1 with ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,
-# configured as "allnoconfig" + tests/debug-kernel/cmshm-debug.config (small:
+# Builds Image + Module.symvers (enough for out-of-tree modules) from a
+# Debian linux-source-<series> package with ARCH=arm64
+# CROSS_COMPILE=aarch64-linux-gnu-, configured as "allnoconfig" +
+# tests/debug-kernel/cmshm-debug.config + cmshm-<series>.config (small:
 # boots QEMU virt from an initramfs, nothing else) with the runtime checkers
 # KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP, KMEMLEAK and friends.
-#   --variant kasan   (default) the fragment above;  writes build/debug-kernel/env.sh
-#   --variant kcsan   plus cmshm-kcsan.config: KCSAN instead of KASAN (the two
-#                     exclude each other); writes build/debug-kernel/env-kcsan.sh
+#   --variant kasan   (default) linux-source-6.1, the fragments above;
+#                     writes build/debug-kernel/env.sh
+#   --variant kcsan   linux-source-6.1, plus cmshm-kcsan.config: KCSAN instead
+#                     of KASAN (the two exclude each other); writes
+#                     build/debug-kernel/env-kcsan.sh
+#   --variant rt      linux-source-6.12, plus cmshm-rt.config: PREEMPT_RT
+#                     (mainline since 6.12), with the checkers above; writes
+#                     build/debug-kernel/env-rt.sh
 #   --force           rebuild even when the cache is up to date
 #
-# Cache: the source is unpacked once into build/debug-kernel/linux-source-6.1;
+# Cache: each source series is unpacked once into
+# build/debug-kernel/linux-source-<series> (shared by its variants);
 # the kernel is built in build/debug-kernel/out-<variant> (O=), niced, -j2
 # (override with CMSHM_DEBUG_KERNEL_JOBS).  The build is skipped when the
 # source tarball, the fragments, this script and the compiler are unchanged
@@ -28,30 +35,38 @@
 #
 # The env file has the shape of tests/vm/fetch-kernel.sh's (for
 # tests/vm/run-vm.sh --kernel-env / CMSHM_VM_KERNEL_ENV):
-#   KVERSION=6.1.192-2              Debian linux-source-6.1 version
+#   KVERSION=6.1.192-2              Debian linux-source-<series> version
 #   KRELEASE=6.1.192-cmshm-debug    uname -r in the guest (module vermagic)
 #   KERNEL_IMAGE=<abs path>         out-<variant>/arch/arm64/boot/Image
 #   KDIR=<abs path>                 out-<variant>: make -C $KDIR M=...
 #                                   ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 #   KCONFIG=<abs path>              the kernel's .config
-#   BUSYBOX=<abs path>              from build/vm/debian/env.sh
-#   KVARIANT=kasan|kcsan
+#   BUSYBOX=<abs path>              from tests/vm/fetch-kernel.sh (arm64)
+#   KVARIANT=kasan|kcsan|rt
+# and, for the harness's per-kernel settings:
+#   KNAME=debug-<variant>           a name for the kernel (log folders etc.)
+#   KARCH=arm64                     make ARCH=
+#   KCROSS=aarch64-linux-gnu-       make CROSS_COMPILE=
+#   VM_QEMU=qemu-system-aarch64     the emulator
+#   VM_CPU=cortex-a53               its -cpu
+#   VM_CONSOLE=ttyAMA0              the guest's console= device
 # and prints the same lines on stdout.  Progress goes to stderr; the full
 # kernel build log is build/debug-kernel/out-<variant>.log.
 #
 # Host packages (installed with apt-get when run as root, else the command is
-# printed): linux-source-6.1 bc bison flex libssl-dev libelf-dev dwarves rsync
-# cpio kmod gcc-aarch64-linux-gnu make gcc libc6-dev xz-utils.
+# printed): linux-source-6.1 (kasan, kcsan) or linux-source-6.12 (rt, from
+# bookworm-security; architecture all), bc bison flex libssl-dev libelf-dev
+# dwarves rsync cpio kmod gcc-aarch64-linux-gnu make gcc libc6-dev xz-utils.
 #
 # Exit status: 0 on success, 1 on any error (a one-line reason on stderr).
 
 set -euo pipefail
 
 readonly PROG=build.sh
-readonly HOST_PKGS=(linux-source-6.1 bc bison flex libssl-dev libelf-dev dwarves
-		    rsync cpio kmod gcc-aarch64-linux-gnu make gcc libc6-dev xz-utils)
-readonly SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
-readonly KMAKE_ARGS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+readonly HOST_PKGS=(bc bison flex libssl-dev libelf-dev dwarves rsync cpio kmod
+		    gcc-aarch64-linux-gnu make gcc libc6-dev xz-utils)
+readonly KARCH=arm64 KCROSS=aarch64-linux-gnu-
+readonly KMAKE_ARGS=(ARCH="$KARCH" CROSS_COMPILE="$KCROSS")
 
 die() {
 	echo "$PROG: error: $*" >&2
@@ -78,12 +93,19 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-fragments=("$script_dir/cmshm-debug.config")
+# Variant: source series, env file, variant fragment.
+variant_fragment=
 case "$variant" in
-kasan) env_file=$top/env.sh ;;
-kcsan) env_file=$top/env-kcsan.sh; fragments+=("$script_dir/cmshm-kcsan.config") ;;
-*) die "unknown variant '$variant' (kasan or kcsan)" ;;
+kasan) series=6.1; env_file=$top/env.sh ;;
+kcsan) series=6.1; env_file=$top/env-kcsan.sh; variant_fragment=cmshm-kcsan.config ;;
+rt) series=6.12; env_file=$top/env-rt.sh; variant_fragment=cmshm-rt.config ;;
+*) die "unknown variant '$variant' (kasan, kcsan or rt)" ;;
 esac
+src_pkg=linux-source-$series
+src_tarball=/usr/src/$src_pkg.tar.xz
+# Merged in this order; for a symbol set twice the last one wins.
+fragments=("$script_dir/cmshm-debug.config" "$script_dir/cmshm-$series.config")
+[ -z "$variant_fragment" ] || fragments+=("$script_dir/$variant_fragment")
 for f in "${fragments[@]}"; do
 	[ -f "$f" ] || die "missing fragment $f"
 done
@@ -92,7 +114,7 @@ jobs=${CMSHM_DEBUG_KERNEL_JOBS:-2}
 # Host packages -----------------------------------------------------------
 
 missing=()
-for p in "${HOST_PKGS[@]}"; do
+for p in "$src_pkg" "${HOST_PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
@@ -110,13 +132,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 			--no-install-recommends "${missing[@]}" >&2; } ||
 		die "apt-get install ${missing[*]} failed"
 fi
-[ -f "$SRC_TARBALL" ] || die "no $SRC_TARBALL (package linux-source-6.1)"
+[ -f "$src_tarball" ] || die "no $src_tarball (package $src_pkg)"
 
-# The normal VM kernel provides busybox (and the harness tools).
-"$repo_dir"/tests/vm/fetch-kernel.sh >/dev/null || die "tests/vm/fetch-kernel.sh failed"
-# shellcheck source=/dev/null
-BUSYBOX=$(. "$repo_dir"/build/vm/debian/env.sh && echo "$BUSYBOX")
-[ -x "$BUSYBOX" ] || die "no busybox from build/vm/debian/env.sh"
+# The normal (arm64) VM kernel provides busybox (and the harness tools).
+# fetch-kernel.sh prints its env file's lines: taken from there rather than
+# from the file, whose name depends on the version of tests/vm.
+fetched=$("$repo_dir"/tests/vm/fetch-kernel.sh) || die "tests/vm/fetch-kernel.sh failed"
+BUSYBOX=$(sed -n 's/^BUSYBOX=//p' <<<"$fetched" | tail -n 1)
+if [ -z "$BUSYBOX" ] || [ ! -x "$BUSYBOX" ]; then
+	die "no busybox from tests/vm/fetch-kernel.sh ('$BUSYBOX')"
+fi
 
 mkdir -p "$top"
 exec 9>"$top/.lock-$variant"
@@ -124,20 +149,20 @@ flock 9 || die "cannot lock $top/.lock-$variant"
 
 # Source ------------------------------------------------------------------
 
-src=$top/linux-source-6.1
-kversion=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-src_id="linux-source-6.1 $kversion $(stat -c '%s %Y' "$SRC_TARBALL")"
-# One unpack for all variants.
-exec 8>"$top/.lock-src"
-flock 8 || die "cannot lock $top/.lock-src"
+src=$top/$src_pkg
+kversion=$(dpkg-query -W -f='${Version}' "$src_pkg")
+src_id="$src_pkg $kversion $(stat -c '%s %Y' "$src_tarball")"
+# One unpack per series, shared by its variants (the lock is per series, so
+# that a 6.1 and a 6.12 build do not wait for each other).
+exec 8>"$top/.lock-src-$series"
+flock 8 || die "cannot lock $top/.lock-src-$series"
 if [ ! -f "$src/.cmshm-unpacked" ] || [ "$(cat "$src/.cmshm-unpacked")" != "$src_id" ]; then
-	note "unpacking $SRC_TARBALL into $src"
-	rm -rf "$src" "$top/linux-source-6.1.tmp"
-	mkdir -p "$top/linux-source-6.1.tmp"
-	tar -xJf "$SRC_TARBALL" -C "$top/linux-source-6.1.tmp" ||
-		die "cannot unpack $SRC_TARBALL"
-	mv "$top/linux-source-6.1.tmp/linux-source-6.1" "$src"
-	rmdir "$top/linux-source-6.1.tmp"
+	note "unpacking $src_tarball into $src"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xJf "$src_tarball" -C "$src.tmp" || die "cannot unpack $src_tarball"
+	mv "$src.tmp/$src_pkg" "$src"
+	rmdir "$src.tmp"
 	echo "$src_id" >"$src/.cmshm-unpacked"
 fi
 flock -u 8
@@ -170,6 +195,12 @@ KDIR=$out
 KCONFIG=$out/.config
 BUSYBOX=$BUSYBOX
 KVARIANT=$variant
+KNAME=debug-$variant
+KARCH=$KARCH
+KCROSS=$KCROSS
+VM_QEMU=qemu-system-aarch64
+VM_CPU=cortex-a53
+VM_CONSOLE=ttyAMA0
 EOF
 	mv -f "$tmp" "$env_file"
 	cat "$env_file"

@@ -3,21 +3,29 @@
 #
 # run.sh - the VM integration suite on the arm64 debug kernel (make check-debug).
 #
-# Usage: tests/debug-kernel/run.sh [--variant kasan|kcsan] [--no-canary]
+# Usage: tests/debug-kernel/run.sh [--variant kasan|kcsan|rt] [--no-canary]
 #                                  [SCENARIO...]
 #
 # 1. builds (or reuses) the debug kernel: tests/debug-kernel/build.sh;
 # 2. builds cmshm.ko, cmshm_test_mbox.ko (and the guest programs) against it
 #    into build/debug-kernel/guest-<variant>/;
-# 3. boots it once without cmshm and checks that the checkers are live
-#    (KASAN or KCSAN, lockdep, kmemleak) and the kernel log is clean;
+# 3. boots it once without cmshm and checks that the checkers its .config
+#    has are live (KASAN or KCSAN, lockdep, kmemleak; PREEMPT_RT in
+#    uname -a) and the kernel log is clean;
 # 4. unless --no-canary: boots it with tests/debug-kernel/canary/ (a module
 #    with one deliberate lockdep, atomic-sleep, KASAN and kmemleak bug) and
-#    checks that each one is reported and fails the run, so that a clean
-#    run below means something;
-# 5. runs tests/vm/run-integration.sh [SCENARIO...] on it.  Any kernel
-#    report (KASAN, KCSAN, lockdep, sleep-in-atomic, UBSAN, list/object
-#    debugging, hung task, RCU stall) or kmemleak object fails the run.
+#    checks that each one is reported (KASAN's only on a KASAN kernel) and
+#    fails the run, so that a clean run below means something;
+# 5. on a PREEMPT_RT kernel (--variant rt): loads cmshm_test_mbox.ko with
+#    rx_context=hardirq, whose rx callbacks then run in true hard-IRQ
+#    context, where cmshm's wake_up() takes a sleeping lock (the bug class
+#    cmshm once had), under cmshm.ko and a remote ringing doorbells; the run
+#    must fail with "sleeping function called from invalid context" (or
+#    lockdep's "Invalid wait context") from the rx callback;
+# 6. runs tests/vm/run-integration.sh [SCENARIO...] on it (default
+#    rx_context).  Any kernel report (KASAN, KCSAN, lockdep, sleep-in-atomic,
+#    UBSAN, list/object debugging, hung task, RCU stall) or kmemleak object
+#    fails the run.
 #
 # Prints TAP lines ("ok - ..." / "not ok - ..."), everything else as "# "
 # comments; exits non-zero on any failure.  Logs: build/debug-kernel/logs-<variant>/.
@@ -28,8 +36,8 @@
 #   CMSHM_LOAD_COUNT     messages each way in the load scenario (default here
 #                        20000)
 #   CMSHM_VM_TIMEOUT     seconds per integration VM run (default 3600)
-#   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check and the canary run
-#                        (default 600)
+#   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check, the canary and the
+#                        hard-IRQ runs (default 600)
 #
 # tests/vm/ honours CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR (build-guest.sh),
 # CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR (run-integration.sh), and run-vm.sh
@@ -57,7 +65,8 @@ done
 case "$variant" in
 kasan) env_file=$top/env.sh ;;
 kcsan) env_file=$top/env-kcsan.sh ;;
-*) echo "run.sh: unknown variant '$variant'" >&2; exit 2 ;;
+rt) env_file=$top/env-rt.sh ;;
+*) echo "run.sh: unknown variant '$variant' (kasan, kcsan or rt)" >&2; exit 2 ;;
 esac
 
 fails=0
@@ -77,10 +86,16 @@ if ! "$script_dir"/build.sh --variant "$variant" >"$logs/build.out" 2>"$logs/bui
 	exit 1
 fi
 comment <"$logs/build.err"
-KRELEASE='' KDIR=''
+KRELEASE='' KDIR='' KCONFIG='' KARCH=arm64 KCROSS=aarch64-linux-gnu-
 # shellcheck source=/dev/null
 . "$env_file"
 ok "debug kernel ($variant) $KRELEASE ready in $((SECONDS - t0)) s"
+
+# kconfig SYMBOL: true when the debug kernel has CONFIG_SYMBOL=y.  The checks
+# below follow the .config, not the variant's name.
+kconfig() {
+	grep -qx "CONFIG_$1=y" "$KCONFIG"
+}
 
 # 2. Harness: tests/vm, told where the debug kernel and its modules are ----
 
@@ -125,12 +140,29 @@ vmrun() {
 
 # 4. Boot, checkers live ---------------------------------------------------------
 
-if [ "$variant" = kasan ]; then
-	sanitizer='dmesg | grep -q "KernelAddressSanitizer initialized" &&
-		echo "ok - KASAN is initialized" || { echo "not ok - KASAN is not initialized"; r=1; }'
-else
-	sanitizer='grep -q "enabled: 1" /sys/kernel/debug/kcsan 2>/dev/null &&
-		echo "ok - KCSAN is enabled" || { echo "not ok - KCSAN is not enabled"; r=1; }'
+# Guest shell code, one check per checker the .config has.
+checks=''
+if kconfig KASAN; then
+	checks+='dmesg | grep -q "KernelAddressSanitizer initialized" &&
+		echo "ok - KASAN is initialized" || { echo "not ok - KASAN is not initialized"; r=1; }
+	'
+fi
+if kconfig KCSAN; then
+	checks+='grep -q "enabled: 1" /sys/kernel/debug/kcsan 2>/dev/null &&
+		echo "ok - KCSAN is enabled" || { echo "not ok - KCSAN is not enabled"; r=1; }
+	'
+fi
+if kconfig PREEMPT_RT; then
+	# shellcheck disable=SC2016 # guest shell code
+	checks+='echo "uname -a: $(uname -a)"
+	uname -v | grep -qw PREEMPT_RT &&
+		echo "ok - the kernel is PREEMPT_RT" || { echo "not ok - uname -v has no PREEMPT_RT"; r=1; }
+	'
+fi
+if kconfig DEBUG_KMEMLEAK; then
+	checks+='echo scan >/sys/kernel/debug/kmemleak &&
+		echo "ok - kmemleak scans" || { echo "not ok - kmemleak does not scan"; r=1; }
+	'
 fi
 t0=$SECONDS
 # shellcheck disable=SC2016 # guest shell code
@@ -138,12 +170,9 @@ vmrun boot -- 'r=0
 	read -r up _ </proc/uptime; echo "boot: userspace after ${up} s of guest uptime"
 	[ "$(uname -r)" = '"$KRELEASE"' ] &&
 		echo "ok - guest runs '"$KRELEASE"'" || { echo "not ok - guest runs $(uname -r)"; r=1; }
-	'"$sanitizer"'
 	grep -q "debug_locks: *1" /proc/lockdep_stats &&
 		echo "ok - lockdep is on (debug_locks 1)" || { echo "not ok - lockdep is off"; r=1; }
-	echo scan >/sys/kernel/debug/kmemleak &&
-		echo "ok - kmemleak scans" || { echo "not ok - kmemleak does not scan"; r=1; }
-	exit $r'
+	'"$checks"'exit $r'
 rc=$?
 sed -E '/^(not )?ok /!s/^/# /' "$logs/boot.log" | grep -v '^# \[ *[0-9.]*\] '
 echo "# (kernel log of the boot check: $logs/boot.log)"
@@ -162,7 +191,7 @@ if [ "$canary" -eq 1 ]; then
 	cdir=$top/canary-$variant
 	mkdir -p "$cdir"
 	rsync -a --delete --exclude '*.o' --exclude '*.ko' "$script_dir"/canary/ "$cdir"/
-	if make -s -C "$KDIR" M="$cdir" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	if make -s -C "$KDIR" M="$cdir" ARCH="$KARCH" CROSS_COMPILE="$KCROSS" \
 		modules >"$logs/canary-build.log" 2>&1; then
 		vmrun canary --module "$cdir/cmshm_debug_canary.ko" -- true
 		rc=$?
@@ -175,10 +204,12 @@ if [ "$canary" -eq 1 ]; then
 		# kmemleak prints the slab object's size (128 for the 100
 		# bytes), then its contents: the canary filled it with 0x5a.
 		expect=("WARNING: possible circular locking dependency detected"
-			"BUG: sleeping function called from invalid context"
-			"unreferenced object 0x[0-9a-f]+ \\(size [0-9]+\\)"
-			"5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a  ZZZZZZZZZZZZZZZZ")
-		[ "$variant" = kasan ] && expect+=("BUG: KASAN: slab-out-of-bounds in canary_")
+			"BUG: sleeping function called from invalid context")
+		kconfig DEBUG_KMEMLEAK &&
+			expect+=("unreferenced object 0x[0-9a-f]+ \\(size [0-9]+\\)"
+				 "5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a  ZZZZZZZZZZZZZZZZ")
+		# Without KASAN the out-of-bounds read goes unnoticed.
+		kconfig KASAN && expect+=("BUG: KASAN: slab-out-of-bounds in canary_")
 		for e in "${expect[@]}"; do
 			if grep -Eq "$e" "$logs/canary.log"; then
 				ok "canary: reported: $e"
@@ -193,7 +224,59 @@ if [ "$canary" -eq 1 ]; then
 	fi
 fi
 
-# 6. The integration suite ---------------------------------------------------------
+# 6. PREEMPT_RT: an rx callback in hard-IRQ context is reported --------------------
+#
+# With PREEMPT_RT a mailbox controller's interrupt handler is force-threaded,
+# so a client's rx callback runs in a thread and may take a spinlock_t (an
+# rt_mutex there): cmshm's does, in wake_up().  cmshm_test_mbox's
+# rx_context=hardirq calls the callback from a HRTIMER_MODE_REL_HARD timer,
+# true hard-IRQ context (like an IRQF_NO_THREAD handler), where that lock
+# is a sleeping function called from invalid context: the bug class cmshm
+# once had.  The kernel must report it from the rx callback, else the clean
+# integration run below would not mean the driver is RT-safe.  The remote
+# echoes on cmshm0 (channels 0/1 of the doorbell page; the layout of
+# dts/qemu-virt.dtso, as in tests/vm/run-integration.sh).
+
+if kconfig PREEMPT_RT; then
+	t0=$SECONDS
+	rt_remote=$(printf '%q ' "$repo_dir/build/host/cmshm-remote" --region 0x5f000000 \
+		--doorbell 0x5f300000 --db-in 0 --db-out 1 --mode echo)
+	# --dmesg: run-vm.sh prints only 200 lines from the first report on.
+	vmrun rt-hardirq --dmesg \
+		--module "$g/cmshm_test_mbox.ko" --module-args 'rx_context=hardirq' \
+		--module "$g/cmshm.ko" --file "$g/cmshm-vmtest" \
+		--remote "$rt_remote" -- 'cmshm-vmtest echo /dev/cmshm0'
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		ok "rt-hardirq: run fails with status $rc"
+	else
+		notok "rt-hardirq: run passed, expected a kernel report"
+	fi
+	# Each report: its first line up to the end of its call trace (or 80
+	# lines).  Wanted: one whose call trace has cmshm's rx callback.
+	reports=$logs/rt-hardirq.reports
+	awk '
+		/BUG: sleeping function called from invalid context|BUG: Invalid wait context/ {
+			n = 0; on = 1; print "----" }
+		on { print; if (++n >= 80 || /---\[ end trace/) on = 0 }
+	' "$logs/rt-hardirq.log" >"$reports"
+	nrep=$(grep -c '^----$' "$reports")
+	if [ "$nrep" -gt 0 ]; then
+		ok "rt-hardirq: $nrep report(s) of a sleeping lock in atomic context"
+	else
+		notok "rt-hardirq: no \"sleeping function called from invalid context\" or \"Invalid wait context\" report"
+	fi
+	if awk '/^----$/ { r++ } /cmshm_mbox_rx/ { print r; exit }' "$reports" | grep -q .; then
+		ok "rt-hardirq: reported from cmshm_mbox_rx (the rx callback)"
+	else
+		notok "rt-hardirq: no report has cmshm_mbox_rx in its call trace"
+	fi
+	echo "# rt-hardirq: first report ($logs/rt-hardirq.reports):"
+	awk '/^----$/ { r++; next } r == 1' "$reports" | head -n 40 | comment
+	echo "# rt-hardirq: $((SECONDS - t0)) s"
+fi
+
+# 7. The integration suite ---------------------------------------------------------
 
 t0=$SECONDS
 "$harness"/run-integration.sh "$@"

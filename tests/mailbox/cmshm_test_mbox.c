@@ -36,8 +36,8 @@
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "cmshm_compat.h"
@@ -62,14 +62,14 @@ MODULE_PARM_DESC(rx_delay_us,
 
 /**
  * struct tmbox_chan - per-channel state.
- * @lock:    guards @started, and is held across each rx callback, so that
- *           shutdown() waits for a callback that is running.
- * @started: the channel is requested.
+ * @started: the channel is requested: set by startup() (release, after
+ *           @in_seen), cleared by shutdown(), read by the hrtimer
+ *           (acquire).
  * @out:     private copy of our host-to-remote counter.
- * @in_seen: last remote-to-host counter value seen (hrtimer only).
+ * @in_seen: last remote-to-host counter value seen (hrtimer only while
+ *           @started; startup() before it sets @started).
  */
 struct tmbox_chan {
-	spinlock_t lock;	/* @started; held across the rx callback */
 	bool started;
 	u32 out;
 	u32 in_seen;
@@ -83,6 +83,7 @@ struct tmbox_chan {
  * @base:  doorbell region, write-combined.
  * @timer: doorbell poller.
  * @mode:  HRTIMER_MODE_REL or HRTIMER_MODE_REL_HARD (see rx_context).
+ * @sync_lock: serializes shutdown()'s cancel and restart of @timer.
  */
 struct tmbox {
 	struct mbox_controller mbox;
@@ -91,6 +92,7 @@ struct tmbox {
 	void *base;
 	struct hrtimer timer;
 	enum hrtimer_mode mode;
+	struct mutex sync_lock;	/* shutdown()'s cancel + restart of @timer */
 };
 
 static u32 *tmbox_word(struct tmbox *tm, int i, unsigned int off)
@@ -115,25 +117,31 @@ static int tmbox_startup(struct mbox_chan *chan)
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
 	int i = chan - tm->chans;
 	struct tmbox_chan *c = &tm->priv[i];
-	unsigned long flags;
 
-	spin_lock_irqsave(&c->lock, flags);
 	c->in_seen = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-	c->started = true;
-	spin_unlock_irqrestore(&c->lock, flags);
+	/* Pairs with the acquire in tmbox_poll(): @in_seen first. */
+	smp_store_release(&c->started, true);
 	return 0;
 }
 
-/* After this returns no rx callback runs for @chan, as after free_irq(). */
+/*
+ * After this returns no rx callback runs for @chan, as after free_irq():
+ * the framework clears chan->cl next. hrtimer_cancel() waits for a poll
+ * that is running (and may have seen @started still set); the restarted
+ * timer sees it clear (the timer base's lock orders the store before it).
+ * No lock is held across the client's callback, so the callback's context
+ * is exactly the timer's, in either rx_context.
+ */
 static void tmbox_shutdown(struct mbox_chan *chan)
 {
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
-	struct tmbox_chan *c = &tm->priv[chan - tm->chans];
-	unsigned long flags;
 
-	spin_lock_irqsave(&c->lock, flags);
-	c->started = false;
-	spin_unlock_irqrestore(&c->lock, flags);
+	WRITE_ONCE(tm->priv[chan - tm->chans].started, false);
+	mutex_lock(&tm->sync_lock);
+	hrtimer_cancel(&tm->timer);
+	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
+		      tm->mode);
+	mutex_unlock(&tm->sync_lock);
 }
 
 static bool tmbox_last_tx_done(struct mbox_chan *chan)
@@ -152,23 +160,23 @@ static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 {
 	struct tmbox *tm = container_of(t, struct tmbox, timer);
 	struct tmbox_chan *c;
-	unsigned long flags;
 	u32 v;
 	int i;
 
 	for (i = 0; i < TMBOX_CHANNELS; i++) {
 		c = &tm->priv[i];
-		spin_lock_irqsave(&c->lock, flags);
+		/* Pairs with tmbox_startup()'s release: @in_seen is set. */
+		if (!smp_load_acquire(&c->started))
+			continue;
 		v = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-		if (c->started && v != c->in_seen) {
-			c->in_seen = v;
-			/* The remote's shared-memory stores are visible after this. */
-			rmb();
-			if (rx_delay_us)
-				udelay(rx_delay_us);
-			mbox_chan_received_data(&tm->chans[i], NULL);
-		}
-		spin_unlock_irqrestore(&c->lock, flags);
+		if (v == c->in_seen)
+			continue;
+		c->in_seen = v;
+		/* The remote's shared-memory stores are visible after this. */
+		rmb();
+		if (rx_delay_us)
+			udelay(rx_delay_us);
+		mbox_chan_received_data(&tm->chans[i], NULL);
 	}
 	hrtimer_forward_now(t, ns_to_ktime((u64)poll_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
@@ -187,7 +195,7 @@ static int tmbox_probe(struct platform_device *pdev)
 	struct reserved_mem *rmem;
 	struct device_node *np;
 	struct tmbox *tm;
-	int i, ret;
+	int ret;
 
 	if (!poll_us)
 		return dev_err_probe(dev, -EINVAL, "poll_us must be > 0\n");
@@ -201,8 +209,9 @@ static int tmbox_probe(struct platform_device *pdev)
 	else
 		return dev_err_probe(dev, -EINVAL,
 				     "rx_context must be irq or hardirq\n");
-	for (i = 0; i < TMBOX_CHANNELS; i++)
-		spin_lock_init(&tm->priv[i].lock);
+	ret = devm_mutex_init(dev, &tm->sync_lock);
+	if (ret)
+		return ret;
 	np = of_parse_phandle(dev->of_node, "memory-region", 0);
 	if (!np)
 		return dev_err_probe(dev, -EINVAL, "no memory-region\n");

@@ -8,8 +8,10 @@
  *
  *   lockdep   takes two mutexes in A-B then B-A order (no deadlock, one
  *             thread): "possible circular locking dependency detected";
- *   sleep     allocates with GFP_KERNEL under a spinlock: "sleeping
- *             function called from invalid context" (DEBUG_ATOMIC_SLEEP);
+ *   sleep     allocates with GFP_KERNEL under a raw spinlock: "sleeping
+ *             function called from invalid context" (DEBUG_ATOMIC_SLEEP).
+ *             A raw_spinlock_t, because with PREEMPT_RT a spinlock_t is a
+ *             sleeping lock and allocating under it is legal;
  *   kasan     reads one byte past a 16-byte kmalloc() object:
  *             "KASAN: slab-out-of-bounds" (only on a KASAN kernel);
  *   leak      loses the only pointer to a 100-byte kmalloc() object: an
@@ -26,7 +28,7 @@
 
 static DEFINE_MUTEX(canary_a);
 static DEFINE_MUTEX(canary_b);
-static DEFINE_SPINLOCK(canary_lock);
+static DEFINE_RAW_SPINLOCK(canary_lock);
 
 static void canary_lockdep(void)
 {
@@ -45,9 +47,9 @@ static void canary_sleep(void)
 {
 	void *p;
 
-	spin_lock(&canary_lock);
+	raw_spin_lock(&canary_lock);
 	p = kmalloc(32, GFP_KERNEL);
-	spin_unlock(&canary_lock);
+	raw_spin_unlock(&canary_lock);
 	kfree(p);
 }
 
