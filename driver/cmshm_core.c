@@ -40,6 +40,8 @@
 #define CMSHM_POLL_US_DEFAULT	1000
 #define CMSHM_POLL_US_MIN	50
 #define CMSHM_POLL_US_MAX	1000000
+/* How long unbind waits for doorbells in flight to be reported done. */
+#define CMSHM_TX_DRAIN_MS	100
 
 static DEFINE_IDA(cmshm_ida);
 static dev_t cmshm_devt;
@@ -111,7 +113,9 @@ static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 {
 	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
 
-	atomic_dec(&cmshm->db_inflight);
+	/* The last one done: cmshm_unregister() may be waiting for it. */
+	if (atomic_dec_and_test(&cmshm->db_inflight))
+		wake_up_all(&cmshm->wq);
 }
 
 /**
@@ -370,6 +374,16 @@ static void cmshm_unregister(void *data)
 	cmshm_kick(cmshm);
 	mutex_unlock(&cmshm->lock);
 	cmshm_wake(cmshm);
+	/*
+	 * The channels are freed next. The framework's tx_tick() calls our
+	 * tx_done after dropping the channel lock and reads chan->cl there,
+	 * which mbox_free_channel() clears: a doorbell still in flight
+	 * (this OFFLINE one) can oops the tx-done path (seen on 6.12 in the
+	 * bind cycles). Give the controller a bounded time to finish them.
+	 */
+	if (cmshm->tx_chan)
+		wait_event_timeout(cmshm->wq, !atomic_read(&cmshm->db_inflight),
+				   msecs_to_jiffies(CMSHM_TX_DRAIN_MS));
 	cdev_device_del(&cmshm->cdev, &cmshm->dev);
 	/* No new open can reach us: a rebind may take the number now. */
 	ida_free(&cmshm_ida, cmshm->id);

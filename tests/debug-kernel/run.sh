@@ -241,21 +241,28 @@ if kconfig PREEMPT_RT; then
 	t0=$SECONDS
 	rt_remote=$(printf '%q ' "$repo_dir/build/host/cmshm-remote" --region 0x5f000000 \
 		--doorbell 0x5f300000 --db-in 0 --db-out 1 --mode echo)
-	# --dmesg: run-vm.sh prints only 200 lines from the first report on.
-	vmrun rt-hardirq --dmesg \
+	# A sleeping lock taken in hard IRQ can also hang the guest (the lock
+	# contended): a shorter limit than the boot's, the kernel log is on
+	# the console either way.
+	rt_timeout=$((boot_timeout < 300 ? boot_timeout : 300))
+	vmrun rt-hardirq --timeout "$rt_timeout" \
 		--module "$g/cmshm_test_mbox.ko" --module-args 'rx_context=hardirq' \
 		--module "$g/cmshm.ko" --file "$g/cmshm-vmtest" \
 		--remote "$rt_remote" -- 'cmshm-vmtest echo /dev/cmshm0'
 	rc=$?
-	if [ $rc -ne 0 ]; then
+	# 125: run-vm.sh could not even start the run.
+	if [ $rc -ne 0 ] && [ $rc -ne 125 ]; then
 		ok "rt-hardirq: run fails with status $rc"
 	else
-		notok "rt-hardirq: run passed, expected a kernel report"
+		notok "rt-hardirq: run status $rc, expected a failure from the kernel reports"
 	fi
 	# Each report: its first line up to the end of its call trace (or 80
-	# lines).  Wanted: one whose call trace has cmshm's rx callback.
+	# lines), from the kernel's own console output, i.e. before /init
+	# repeats the log ("run-vm: ---- kernel log problems").  Wanted: one
+	# whose call trace has cmshm's rx callback.
 	reports=$logs/rt-hardirq.reports
 	awk '
+		/^run-vm: ---- / { exit }
 		/BUG: sleeping function called from invalid context|BUG: Invalid wait context/ {
 			n = 0; on = 1; print "----" }
 		on { print; if (++n >= 80 || /---\[ end trace/) on = 0 }
@@ -266,7 +273,7 @@ if kconfig PREEMPT_RT; then
 	else
 		notok "rt-hardirq: no \"sleeping function called from invalid context\" or \"Invalid wait context\" report"
 	fi
-	if awk '/^----$/ { r++ } /cmshm_mbox_rx/ { print r; exit }' "$reports" | grep -q .; then
+	if grep -q 'cmshm_mbox_rx' "$reports"; then
 		ok "rt-hardirq: reported from cmshm_mbox_rx (the rx callback)"
 	else
 		notok "rt-hardirq: no report has cmshm_mbox_rx in its call trace"

@@ -66,10 +66,13 @@ done_path() {
 	return 1
 }
 
-# Sorted, a parent comes before its children (it is a prefix of them).
+# Sorted, a parent comes before its children (it is a prefix of them); a
+# child of a path to extract is dropped, as tar would fail to find it twice.
 missing=()
 while IFS= read -r p; do
-	done_path "$p" || missing+=("$p")
+	done_path "$p" && continue
+	[ ${#missing[@]} -gt 0 ] && [[ "$p" == "${missing[-1]}"/* ]] && continue
+	missing+=("$p")
 done < <(printf '%s\n' "${paths[@]}" | LC_ALL=C sort -u)
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "$dest"
@@ -119,8 +122,6 @@ if ! dpkg-deb --fsys-tarfile "$deb" |
 fi
 
 for p in "${missing[@]}"; do
-	# Already moved with its parent (listed earlier) in this run.
-	done_path "$p" && continue
 	mkdir -p "$(dirname "$dest/$p")"
 	rm -rf "${dest:?}/$p"
 	mv "$stage/$pkg/$p" "$dest/$p"
