@@ -16,12 +16,13 @@
 #    with one deliberate lockdep, atomic-sleep, KASAN and kmemleak bug) and
 #    checks that each one is reported (KASAN's only on a KASAN kernel) and
 #    fails the run, so that a clean run below means something;
-# 5. on a PREEMPT_RT kernel (--variant rt): loads cmshm_test_mbox.ko with
-#    rx_context=hardirq, whose rx callbacks then run in true hard-IRQ
-#    context, where cmshm's wake_up() takes a sleeping lock (the bug class
-#    cmshm once had), under cmshm.ko and a remote ringing doorbells; the run
-#    must fail with "sleeping function called from invalid context" (or
-#    lockdep's "Invalid wait context") from the rx callback;
+# 5. on a PREEMPT_RT kernel (--variant rt), unless --no-canary: loads
+#    cmshm_test_mbox.ko with rx_context=hardirq, whose rx callbacks then run
+#    in true hard-IRQ context, where cmshm's wake_up() takes a sleeping lock
+#    (the bug class cmshm once had), under cmshm.ko and a remote ringing
+#    doorbells; the run must fail with "sleeping function called from
+#    invalid context" (or lockdep's "Invalid wait context") with cmshm's rx
+#    callback in the call trace (it may also hang: limit 180 s);
 # 6. runs tests/vm/run-integration.sh [SCENARIO...] on it (default
 #    rx_context).  Any kernel report (KASAN, KCSAN, lockdep, sleep-in-atomic,
 #    UBSAN, list/object debugging, hung task, RCU stall) or kmemleak object
@@ -29,6 +30,7 @@
 #
 # Prints TAP lines ("ok - ..." / "not ok - ..."), everything else as "# "
 # comments; exits non-zero on any failure.  Logs: build/debug-kernel/logs-<variant>/.
+# Two runs of one variant do not overlap (the second waits).
 #
 # Environment:
 #   CMSHM_STREAM_COUNT   messages each way in the stream scenario
@@ -36,8 +38,8 @@
 #   CMSHM_LOAD_COUNT     messages each way in the load scenario (default here
 #                        20000)
 #   CMSHM_VM_TIMEOUT     seconds per integration VM run (default 3600)
-#   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check, the canary and the
-#                        hard-IRQ runs (default 600)
+#   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check and the canary run
+#                        (default 600; the hard-IRQ run: at most 180)
 #
 # tests/vm/ honours CMSHM_VM_KERNEL_ENV and CMSHM_GUEST_DIR (build-guest.sh),
 # CMSHM_VM_TIMEOUT and CMSHM_VM_LOG_DIR (run-integration.sh), and run-vm.sh
@@ -76,6 +78,12 @@ comment() { sed 's/^/# /'; }
 
 logs=$top/logs-$variant
 mkdir -p "$logs"
+# Runs of one variant share logs-<variant> and guest-<variant>: one at a time.
+exec 7>"$top/.lock-run-$variant"
+if ! flock -n 7; then
+	echo "# another run.sh --variant $variant is running: waiting for it"
+	flock 7
+fi
 
 # 1. Kernel ----------------------------------------------------------------
 
@@ -237,14 +245,15 @@ fi
 # echoes on cmshm0 (channels 0/1 of the doorbell page; the layout of
 # dts/qemu-virt.dtso, as in tests/vm/run-integration.sh).
 
-if kconfig PREEMPT_RT; then
+if [ "$canary" -eq 1 ] && kconfig PREEMPT_RT; then
 	t0=$SECONDS
 	rt_remote=$(printf '%q ' "$repo_dir/build/host/cmshm-remote" --region 0x5f000000 \
 		--doorbell 0x5f300000 --db-in 0 --db-out 1 --mode echo)
 	# A sleeping lock taken in hard IRQ can also hang the guest (the lock
 	# contended): a shorter limit than the boot's, the kernel log is on
 	# the console either way.
-	rt_timeout=$((boot_timeout < 300 ? boot_timeout : 300))
+	# (The reports come within ~20 s of the boot; a whole run takes ~35 s.)
+	rt_timeout=$((boot_timeout < 180 ? boot_timeout : 180))
 	vmrun rt-hardirq --timeout "$rt_timeout" \
 		--module "$g/cmshm_test_mbox.ko" --module-args 'rx_context=hardirq' \
 		--module "$g/cmshm.ko" --file "$g/cmshm-vmtest" \
