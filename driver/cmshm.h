@@ -62,7 +62,8 @@
  *                  all access to shared memory except the doorbell path.
  * @gone:           the device was unbound; written under @lock, read also
  *                  locklessly (READ_ONCE) by waiters and by mmap(), which
- *                  runs under mmap_lock and must not take @lock.
+ *                  runs under mmap_lock and must not take @lock, and by the
+ *                  tx-done callback (cmshm_mbox_tx_done()).
  * @link:           handshake state.
  * @tx:             host-to-remote ring (we produce).
  * @rx:             remote-to-host ring (we consume).

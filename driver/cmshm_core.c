@@ -113,8 +113,13 @@ static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 {
 	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
 
-	/* The last one done: cmshm_unregister() may be waiting for it. */
-	if (atomic_dec_and_test(&cmshm->db_inflight))
+	/*
+	 * The last one done during unbind: cmshm_unregister() waits for it.
+	 * @gone is stored before unbind's OFFLINE doorbell is sent, and the
+	 * framework reports a doorbell done only after sending it, so its
+	 * tx_done sees @gone; no wake-up on the traffic path.
+	 */
+	if (atomic_dec_and_test(&cmshm->db_inflight) && READ_ONCE(cmshm->gone))
 		wake_up_all(&cmshm->wq);
 }
 
