@@ -37,6 +37,8 @@
 #                        (default here 10000: KASAN + lockdep under TCG is slow)
 #   CMSHM_LOAD_COUNT     messages each way in the load scenario (default here
 #                        20000)
+#   CMSHM_UNBIND_MAX_MS  how soon calls blocked at unbind return (default
+#                        here 1000: 100 on production kernels)
 #   CMSHM_VM_TIMEOUT     seconds per integration VM run (default 3600)
 #   CMSHM_VM_BOOT_TIMEOUT  seconds for the boot check and the canary run
 #                        (default 600; the hard-IRQ run: at most 180)
@@ -116,6 +118,9 @@ export CMSHM_VM_BUILD=$top/vm
 export CMSHM_VM_TIMEOUT=${CMSHM_VM_TIMEOUT:-3600}
 export CMSHM_STREAM_COUNT=${CMSHM_STREAM_COUNT:-10000}
 export CMSHM_LOAD_COUNT=${CMSHM_LOAD_COUNT:-20000}
+# KASAN + lockdep (+ RT) under TCG: blocked calls returned 246.9 ms after
+# an unbind on the RT variant; the 100 ms bound is for production kernels.
+export CMSHM_UNBIND_MAX_MS=${CMSHM_UNBIND_MAX_MS:-1000}
 boot_timeout=${CMSHM_VM_BOOT_TIMEOUT:-600}
 g=$CMSHM_GUEST_DIR
 

@@ -14,7 +14,8 @@
 # Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
 # (default 1000000) messages each way; CMSHM_TMBOX_ARGS, parameters of the
 # test mailbox (e.g. rx_delay_us=200); CMSHM_CYCLES (default 1000) bind
-# cycles in the lifecycle scenario.
+# cycles in the lifecycle scenario; CMSHM_UNBIND_MAX_MS (default 100), how
+# soon calls blocked at unbind must return.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${1:-}" = --kernel ]; then
@@ -103,7 +104,7 @@ lifecycle() {
 		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode idle)" \
 		--remote "$top/tests/vm/remote-restarts.sh 3 -- $(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode echo)" \
 		--remote "$(rem $R2 --mode echo --poll-us 200)" \
-		-- 'cmshm-lifecycle unbind /dev/cmshm0 cmshm-0; a=$?;
+		-- 'cmshm-lifecycle unbind /dev/cmshm0 cmshm-0 '"${CMSHM_UNBIND_MAX_MS:-100}"'; a=$?;
 		    cmshm-lifecycle cycles /dev/cmshm0 cmshm-0 '"$cycles"'; b=$?;
 		    cmshm-lifecycle reset /dev/cmshm1 3; c=$?;
 		    cmshm-lifecycle concurrent /dev/cmshm2; d=$?;
