@@ -49,6 +49,7 @@ check: deps
 		"vm-harness=tests/vm/selftest.sh" \
 		"vm=tests/vm/run-integration.sh" \
 		"kernels=tests/vm/check-kernels.sh --kernels '6.12 6.12-rt 6.1-armhf' functional" \
+		"txdone-6.12=tests/vm/run-integration.sh --kernel 6.12 txdone" \
 		"doc-remote=tests/vm/doc-remote/run.sh" \
 		"faults=tests/vm/faults/run.sh"
 

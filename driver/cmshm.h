@@ -21,12 +21,13 @@
 #include <cmshm/cmshm_link.h>
 
 /*
- * Doorbells that may be handed to the mailbox framework and not yet be
- * reported done. Above it a new doorbell is coalesced: at least
- * MBOX_TX_QUEUE_LEN (20) - CMSHM_DB_INFLIGHT_MAX - 2 queued doorbells are
- * still unsent and will follow the data just published.
+ * Values of cmshm_dev.db_state. At most one doorbell is handed to the
+ * mailbox framework at a time, so its queue never fills and a doorbell is
+ * never sent from it on another CPU long after the data it covers.
  */
-#define CMSHM_DB_INFLIGHT_MAX	8
+#define CMSHM_DB_IDLE		0	/* no doorbell in the framework */
+#define CMSHM_DB_BUSY		1	/* one sent, not yet reported done */
+#define CMSHM_DB_AGAIN		2	/* BUSY, and data was published since */
 
 /**
  * struct cmshm_dev - one bound cmshm node.
@@ -36,8 +37,8 @@
  * @id:             minor number and N of /dev/cmshmN; -1 until probe takes
  *                  it and after unbind gives it back.
  * @base:           write-combined mapping of the region; unmapped when the
- *                  last reference goes; touched only while !@gone, under
- *                  @lock.
+ *                  last reference goes. Written through at probe, then only
+ *                  while !@gone under @lock (mmap() maps @phys, not this).
  * @phys:           physical address of the region.
  * @size:           bytes in the region.
  * @layout:         private copy of the header written at probe; the driver
@@ -47,9 +48,10 @@
  * @mbox_cl:        mailbox client shared by both channels.
  * @tx_chan:        doorbell to the remote, or NULL in polling mode.
  * @rx_chan:        doorbell from the remote (may equal @tx_chan), or NULL.
- * @doorbell_msg:   message handed to the mailbox (doorbell controllers
- *                  ignore it); constant, lives as long as the channel.
- * @db_inflight:    doorbells handed to the framework and not reported done.
+ * @db_ack:         the controller reports TX done neither by interrupt nor
+ *                  by polling: cmshm_kick() reports it (knows_txdone).
+ * @db_state:       CMSHM_DB_*; changed only by fully ordered atomics, see
+ *                  cmshm_kick().
  * @db_sent:        counter, see struct cmshm_counters.
  * @db_received:    counter.
  * @db_coalesced:   counter.
@@ -88,8 +90,8 @@ struct cmshm_dev {
 	struct mbox_client mbox_cl;
 	struct mbox_chan *tx_chan;
 	struct mbox_chan *rx_chan;
-	u32 doorbell_msg;
-	atomic_t db_inflight;
+	bool db_ack;
+	atomic_t db_state;
 	atomic64_t db_sent;
 	atomic64_t db_received;
 	atomic64_t db_coalesced;

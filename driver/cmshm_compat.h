@@ -13,6 +13,7 @@
 #define CMSHM_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/mailbox_controller.h>
 #include <linux/mm.h>
 #include <linux/version.h>
 
@@ -49,5 +50,27 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 	timer->function = function;
 }
 #endif
+
+/**
+ * cmshm_mbox_reports_null_done() - does the framework track NULL messages?
+ *
+ * c58e9456e30c ("mailbox: Fix NULL message support in
+ * mbox_send_message()", v7.1-rc2 upstream, in Debian's 6.12.117 as a stable
+ * backport) marks an idle channel with MBOX_NO_MSG instead of NULL. Before
+ * it (Debian 12's 6.1), a NULL message is never the active one: the
+ * framework hands each one to send_data() at once, never polls it and
+ * never reports it done. Tested by the marker, not by version, because
+ * stable kernels carry the fix at different releases.
+ *
+ * Return: true if a NULL doorbell is reported done like any message.
+ */
+static inline bool cmshm_mbox_reports_null_done(void)
+{
+#ifdef MBOX_NO_MSG
+	return true;
+#else
+	return false;
+#endif
+}
 
 #endif /* CMSHM_COMPAT_H */

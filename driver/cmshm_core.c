@@ -65,62 +65,143 @@ static const char * const cmshm_link_state_names[] = {
  * hard-IRQ context: the wait queue's spinlock_t is a sleeping lock there.
  * Its callers satisfy that: the mailbox receive callback (see
  * cmshm_mbox_rx()) and the polling hrtimer (HRTIMER_MODE_REL, which
- * PREEMPT_RT expires in softirq thread context). Bumps wake_seq first so a
- * waiter that sampled it before looking at the rings does not sleep
- * through this.
+ * PREEMPT_RT expires in softirq thread context).
+ *
+ * Ordering: the bump of wake_seq is a release (smp_mb__before_atomic()):
+ * what this CPU observed before the wake-up, such as the remote's ring
+ * stores ordered before its doorbell, is visible to a waiter whose acquire
+ * load of wake_seq (cmshm_io_begin()) returns the new value, so a waiter
+ * that then finds the rings empty really did sample before this wake-up
+ * and does not sleep through it.
  */
 void cmshm_wake(struct cmshm_dev *cmshm)
 {
+	/* Release; pairs with cmshm_io_begin()'s acquire (see above). */
+	smp_mb__before_atomic();
 	atomic_inc(&cmshm->wake_seq);
 	wake_up_interruptible_all(&cmshm->wq);
+}
+
+/*
+ * Hand one doorbell to the framework; the caller owns db_state (BUSY).
+ * Returns false if the framework refused it (db_state is IDLE again).
+ */
+static bool cmshm_doorbell_send(struct cmshm_dev *cmshm)
+{
+	int ret;
+
+	/*
+	 * Publish, then ring. mb() orders every shared-memory store this CPU
+	 * made or observed before it (the caller's ring and control-block
+	 * stores, or those of a CPU whose doorbell this one took over through
+	 * db_state's fully ordered atomics: barriers are cumulative) before
+	 * the controller's register write or firmware call. Controllers do not
+	 * order it: stm32-ipcc rings with writel_relaxed(), omap-mailbox with
+	 * __raw_writel(), zynqmp-ipi with an SMC. A full barrier (DSB SY on
+	 * arm64, DSB + DMB on arm), not wmb(): virtio issues the same mb()
+	 * before a notify when weak_barriers is false. Pairs with the
+	 * remote's read barrier between its doorbell status and the rings.
+	 *
+	 * The message is NULL: a doorbell carries nothing (omap-mailbox would
+	 * send any pointer's value to the remote; zynqmp-ipi reads it as a
+	 * message and fails a channel with a buffer).
+	 */
+	mb();
+	ret = mbox_send_message(cmshm->tx_chan, NULL);
+	if (ret < 0) {
+		atomic_set(&cmshm->db_state, CMSHM_DB_IDLE);
+		dev_err_ratelimited(&cmshm->dev, "doorbell failed: %d\n", ret);
+		return false;
+	}
+	atomic64_inc(&cmshm->db_sent);
+	return true;
+}
+
+/*
+ * The doorbell in the framework is done. Returns true if data was
+ * published since it was sent: the caller now owns db_state (BUSY) and
+ * sends one more. The successful cmpxchg() and the xchg() are fully
+ * ordered and read the latest kicker's RMW, so its stores are ordered
+ * before the next doorbell's mb().
+ */
+static bool cmshm_doorbell_done(struct cmshm_dev *cmshm)
+{
+	if (atomic_cmpxchg(&cmshm->db_state, CMSHM_DB_BUSY,
+			   CMSHM_DB_IDLE) == CMSHM_DB_BUSY) {
+		/* cmshm_unregister() waits for this when gone. */
+		if (READ_ONCE(cmshm->gone))
+			wake_up_all(&cmshm->wq);
+		return false;
+	}
+	atomic_xchg(&cmshm->db_state, CMSHM_DB_BUSY);
+	return true;
+}
+
+/* Send doorbells while db_state is owned and one is owed. */
+static void cmshm_doorbell_run(struct cmshm_dev *cmshm)
+{
+	do {
+		if (!cmshm_doorbell_send(cmshm))
+			return;
+		if (cmshm->db_ack)
+			mbox_client_txdone(cmshm->tx_chan, 0);
+		else if (cmshm_mbox_reports_null_done())
+			return;	/* by interrupt or polling: tx_done follows */
+		/* else: sent at once and never reported (cmshm_compat.h) */
+	} while (cmshm_doorbell_done(cmshm));
 }
 
 /**
  * cmshm_kick() - ring the remote's doorbell after publishing.
  * @cmshm: the device.
  *
- * Process context, cmshm->lock held (shared-memory stores it follows are
- * ordered before the doorbell by the controller's MMIO write barrier, or by
- * the test controller's wmb). No-op in polling mode. Coalesces when
- * CMSHM_DB_INFLIGHT_MAX doorbells are pending: a queued doorbell that is not
- * yet sent follows the data already published.
+ * Any context that may call mbox_send_message() without blocking (process
+ * context under cmshm->lock here; the tx-done path is atomic). No-op in
+ * polling mode. At most one doorbell is handed to the framework at a
+ * time, whatever the controller's TX-done discipline (interrupt, polling,
+ * or acknowledged here for a controller with neither): a kick while one is
+ * in flight only marks db_state AGAIN, and the completion of that one
+ * sends the next (cmshm_doorbell_done()), after a new mb(). So data
+ * published before any kick is always followed by a doorbell sent after
+ * it, the framework's queue never fills, and a controller that takes one
+ * doorbell at a time (-EBUSY from send_data()) never has one left behind.
+ * Where the framework does not track NULL messages (see
+ * cmshm_mbox_reports_null_done()) each doorbell is sent at once and counts
+ * as done when mbox_send_message() returns; a controller that refuses a
+ * doorbell there leaves it queued until the next one, which only the
+ * framework fix cures.
  */
 void cmshm_kick(struct cmshm_dev *cmshm)
 {
-	struct mbox_chan *chan = cmshm->tx_chan;
-	int ret;
+	int old, new;
 
-	if (!chan)
+	if (!cmshm->tx_chan)
 		return;
-	if (atomic_inc_return(&cmshm->db_inflight) > CMSHM_DB_INFLIGHT_MAX) {
-		atomic_dec(&cmshm->db_inflight);
+	/* A fully ordered RMW even when only AGAIN is kept: see above. */
+	old = atomic_read(&cmshm->db_state);
+	do {
+		new = old == CMSHM_DB_IDLE ? CMSHM_DB_BUSY : CMSHM_DB_AGAIN;
+	} while (!atomic_try_cmpxchg(&cmshm->db_state, &old, new));
+	if (old != CMSHM_DB_IDLE) {
 		atomic64_inc(&cmshm->db_coalesced);
 		return;
 	}
-	ret = mbox_send_message(chan, &cmshm->doorbell_msg);
-	if (ret < 0) {
-		atomic_dec(&cmshm->db_inflight);
-		dev_err_ratelimited(&cmshm->dev, "doorbell failed: %d\n", ret);
-		return;
-	}
-	atomic64_inc(&cmshm->db_sent);
-	/* A controller with neither tx-done IRQ nor polling wants our ack. */
-	if (!chan->mbox->txdone_irq && !chan->mbox->txdone_poll)
-		mbox_client_txdone(chan, 0);
+	cmshm_doorbell_run(cmshm);
 }
 
+/*
+ * TX done by the controller's interrupt or the framework's polling, in
+ * the context either runs in (hard IRQ, thread or hrtimer).
+ */
 static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 {
 	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
 
-	/*
-	 * The last one done during unbind: cmshm_unregister() waits for it.
-	 * @gone is stored before unbind's OFFLINE doorbell is sent, and the
-	 * framework reports a doorbell done only after sending it, so its
-	 * tx_done sees @gone; no wake-up on the traffic path.
-	 */
-	if (atomic_dec_and_test(&cmshm->db_inflight) && READ_ONCE(cmshm->gone))
-		wake_up_all(&cmshm->wq);
+	/* Acknowledged by us, or not tracked: cmshm_doorbell_run() follows. */
+	if (cmshm->db_ack || !cmshm_mbox_reports_null_done())
+		return;
+	if (cmshm_doorbell_done(cmshm))
+		cmshm_doorbell_run(cmshm);
 }
 
 /**
@@ -235,7 +316,8 @@ static void cmshm_link_work(struct work_struct *work)
 					       link_work);
 
 	mutex_lock(&cmshm->lock);
-	if (!cmshm->gone)
+	/* A doorbell latched before probe started the link: probe syncs. */
+	if (!cmshm->gone && cmshm->link.session)
 		cmshm_link_sync(cmshm);
 	mutex_unlock(&cmshm->lock);
 }
@@ -383,11 +465,13 @@ static void cmshm_unregister(void *data)
 	 * The channels are freed next. The framework's tx_tick() calls our
 	 * tx_done after dropping the channel lock and reads chan->cl there,
 	 * which mbox_free_channel() clears: a doorbell still in flight
-	 * (this OFFLINE one) can oops the tx-done path (seen on 6.12 in the
-	 * bind cycles). Give the controller a bounded time to finish them.
+	 * can oops the tx-done path (seen on 6.12 in the bind cycles), and
+	 * mbox_free_channel() drops one still queued. Give the controller a
+	 * bounded time to send and finish them, this OFFLINE one included.
 	 */
 	if (cmshm->tx_chan)
-		wait_event_timeout(cmshm->wq, !atomic_read(&cmshm->db_inflight),
+		wait_event_timeout(cmshm->wq,
+				   atomic_read(&cmshm->db_state) == CMSHM_DB_IDLE,
 				   msecs_to_jiffies(CMSHM_TX_DRAIN_MS));
 	cdev_device_del(&cmshm->cdev, &cmshm->dev);
 	/* No new open can reach us: a rebind may take the number now. */
@@ -426,6 +510,55 @@ static int cmshm_get_region(struct cmshm_dev *cmshm, struct device *dev)
 	return 0;
 }
 
+/*
+ * Whether the client must report TX done on @chan: the controller
+ * registered with neither txdone_irq nor txdone_poll, the case in which
+ * the framework expects mbox_client_txdone() (mbox_controller_register(),
+ * drivers/mailbox/mailbox.c). The client API offers no accessor for it, so
+ * the controller's declared capabilities are read here, once, at probe.
+ */
+static bool cmshm_mbox_wants_ack(struct mbox_chan *chan)
+{
+	return !chan->mbox->txdone_irq && !chan->mbox->txdone_poll;
+}
+
+/*
+ * Request one doorbell channel: by @name, or the only one if @name is NULL.
+ *
+ * knows_txdone is set only for a controller that reports TX done neither by
+ * interrupt nor by polling: set for a polling one, it would turn that
+ * controller's TX done into ours, and a doorbell sent while the hardware
+ * still shows the previous one (-EBUSY) would stay queued in the framework.
+ * For the controller that needs it, the channel is requested a second time
+ * with it: mbox_free_channel() turns a channel acknowledged by its client
+ * into a polling one (as if knows_txdone had made it so), and only
+ * knows_txdone turns it back at the next request; without it, a
+ * channel requested again after an unbind starts the controller's polling
+ * timer, which it never set up (a WARNING in hrtimer_start_range_ns() from
+ * msg_submit(), seen on 6.1 in the lifecycle scenario with txdone=ack).
+ */
+static struct mbox_chan *cmshm_request_chan(struct cmshm_dev *cmshm,
+					    const char *name)
+{
+	struct mbox_client *cl = &cmshm->mbox_cl;
+	struct mbox_chan *chan;
+
+	cl->knows_txdone = false;
+	chan = name ? mbox_request_channel_byname(cl, name) :
+		      mbox_request_channel(cl, 0);
+	if (IS_ERR(chan) || !cmshm_mbox_wants_ack(chan))
+		return chan;
+	mbox_free_channel(chan);
+	cl->knows_txdone = true;
+	return name ? mbox_request_channel_byname(cl, name) :
+		      mbox_request_channel(cl, 0);
+}
+
+/*
+ * Request the doorbell channels. Everything the callbacks reach (the wait
+ * queue, the link work, the link's pointers) is set up before: a doorbell
+ * latched while no client was bound fires as soon as startup() enables it.
+ */
 static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 {
 	struct device_node *np = dev->of_node;
@@ -436,10 +569,9 @@ static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	cmshm->mbox_cl.rx_callback = cmshm_mbox_rx;
 	cmshm->mbox_cl.tx_done = cmshm_mbox_tx_done;
 	cmshm->mbox_cl.tx_block = false;
-	cmshm->mbox_cl.knows_txdone = false;
 
 	if (!of_property_present(np, "mbox-names")) {
-		chan = mbox_request_channel(&cmshm->mbox_cl, 0);
+		chan = cmshm_request_chan(cmshm, NULL);
 		if (IS_ERR(chan))
 			return dev_err_probe(dev, PTR_ERR(chan),
 					     "cannot get mailbox channel\n");
@@ -448,10 +580,11 @@ static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 			return ret;
 		cmshm->tx_chan = chan;
 		cmshm->rx_chan = chan;
+		cmshm->db_ack = cmshm_mbox_wants_ack(chan);
 		return 0;
 	}
 
-	chan = mbox_request_channel_byname(&cmshm->mbox_cl, "tx");
+	chan = cmshm_request_chan(cmshm, "tx");
 	if (IS_ERR(chan))
 		return dev_err_probe(dev, PTR_ERR(chan),
 				     "cannot get mailbox channel \"tx\"\n");
@@ -459,8 +592,9 @@ static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	if (ret)
 		return ret;
 	cmshm->tx_chan = chan;
+	cmshm->db_ack = cmshm_mbox_wants_ack(chan);
 
-	chan = mbox_request_channel_byname(&cmshm->mbox_cl, "rx");
+	chan = cmshm_request_chan(cmshm, "rx");
 	if (IS_ERR(chan))
 		return dev_err_probe(dev, PTR_ERR(chan),
 				     "cannot get mailbox channel \"rx\"\n");
@@ -471,21 +605,46 @@ static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	return 0;
 }
 
+/* The highest cmshmN alias of a cmshm node that is a usable minor, or -1. */
+static int cmshm_highest_alias(void)
+{
+	struct device_node *np;
+	int id, max = -1;
+
+	for_each_compatible_node(np, NULL, "cmshm,shared-memory") {
+		id = of_alias_get_id(np, "cmshm");
+		if (id > max && id < CMSHM_MAX_DEVICES)
+			max = id;
+	}
+	return max;
+}
+
+/*
+ * The minor and N of /dev/cmshmN: the node's alias if it has one, else the
+ * lowest free number above every usable alias (so a node probed early does
+ * not take a number an aliased node probed later needs).
+ */
 static int cmshm_alloc_id(struct device *dev)
 {
-	int id = of_alias_get_id(dev->of_node, "cmshm");
+	int alias = of_alias_get_id(dev->of_node, "cmshm");
+	int id;
 
-	if (id >= 0) {
-		id = ida_alloc_range(&cmshm_ida, id, id, GFP_KERNEL);
+	if (alias >= CMSHM_MAX_DEVICES)
+		return dev_err_probe(dev, -EINVAL,
+				     "alias cmshm%d: the limit is cmshm%d\n",
+				     alias, CMSHM_MAX_DEVICES - 1);
+	if (alias >= 0) {
+		id = ida_alloc_range(&cmshm_ida, alias, alias, GFP_KERNEL);
 		if (id < 0)
 			return dev_err_probe(dev, id, "alias cmshm%d in use\n",
-					     of_alias_get_id(dev->of_node,
-							     "cmshm"));
+					     alias);
 		return id;
 	}
-	id = of_alias_get_highest_id("cmshm");
-	return ida_alloc_range(&cmshm_ida, id < 0 ? 0 : id + 1,
-			       CMSHM_MAX_DEVICES - 1, GFP_KERNEL);
+	id = ida_alloc_range(&cmshm_ida, cmshm_highest_alias() + 1,
+			     CMSHM_MAX_DEVICES - 1, GFP_KERNEL);
+	if (id < 0)
+		return dev_err_probe(dev, id, "no free cmshm number\n");
+	return id;
 }
 
 static int cmshm_probe(struct platform_device *pdev)
@@ -528,6 +687,12 @@ static int cmshm_probe(struct platform_device *pdev)
 				     "memory-region of %u bytes too small for two %u-byte rings\n",
 				     cmshm->size, ring_size);
 
+	/* One node per region: a second claim of the same bytes fails. */
+	if (!devm_request_mem_region(dev, cmshm->phys, cmshm->size,
+				     dev_name(dev)))
+		return dev_err_probe(dev, -EBUSY,
+				     "memory-region %pa is in use\n", &cmshm->phys);
+
 	/* Reachable from open files: unmapped by the last put_device(). */
 	cmshm->base = memremap(cmshm->phys, cmshm->size, MEMREMAP_WC);
 	if (!cmshm->base)
@@ -541,6 +706,17 @@ static int cmshm_probe(struct platform_device *pdev)
 	ret = devm_add_action_or_reset(dev, cmshm_cancel_timer, cmshm);
 	if (ret)
 		return ret;
+
+	/* Before any callback can run: the link work reaches these. */
+	shared = cmshm->base;
+	cmshm_header_write(shared, &cmshm->layout);
+	cmshm_ring_init(&cmshm->tx, cmshm->base, &cmshm->layout.h2r);
+	cmshm_ring_init(&cmshm->rx, cmshm->base, &cmshm->layout.r2h);
+	cmshm->link.own = &shared->host;
+	cmshm->link.peer = cmshm->base + cmshm->layout.remote_ctrl;
+	cmshm->link.tx = &cmshm->tx;
+	cmshm->link.rx = &cmshm->rx;
+	cmshm->link_state = CMSHM_LINK_STATE_DOWN;
 
 	if (of_property_present(dev->of_node, "mboxes")) {
 		ret = cmshm_get_mailbox(cmshm, dev);
@@ -558,16 +734,6 @@ static int cmshm_probe(struct platform_device *pdev)
 					     CMSHM_POLL_US_MIN,
 					     CMSHM_POLL_US_MAX);
 	}
-
-	shared = cmshm->base;
-	cmshm_header_write(shared, &cmshm->layout);
-	cmshm_ring_init(&cmshm->tx, cmshm->base, &cmshm->layout.h2r);
-	cmshm_ring_init(&cmshm->rx, cmshm->base, &cmshm->layout.r2h);
-	cmshm->link.own = &shared->host;
-	cmshm->link.peer = cmshm->base + cmshm->layout.remote_ctrl;
-	cmshm->link.tx = &cmshm->tx;
-	cmshm->link.rx = &cmshm->rx;
-	cmshm->link_state = CMSHM_LINK_STATE_DOWN;
 
 	ret = cmshm_alloc_id(dev);
 	if (ret < 0)

@@ -139,7 +139,8 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 	int seq, ret;
 
 	for (;;) {
-		seq = atomic_read(&cmshm->wake_seq);
+		/* Acquire: pairs with cmshm_wake(); the rings are read after. */
+		seq = atomic_read_acquire(&cmshm->wake_seq);
 		mutex_lock(&cmshm->lock);
 		ret = cmshm_enter(cmshm, gen);
 		if (!ret) {

@@ -216,7 +216,9 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
  *
  * Sequence: clean the record from the data cache, cmshm_wmb() (payload and
  * header before head), store the new head, clean it. The caller then rings
- * the doorbell (its own barrier orders the head store before it).
+ * the doorbell with a full barrier first (mb(): the kernel's cmshm_kick(),
+ * a remote's doorbell function): doorbell controllers do not order the
+ * head store before their register write or firmware call.
  */
 static inline void cmshm_ring_commit(struct cmshm_ring *r)
 {
@@ -343,7 +345,8 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
  *
  * Sequence: cmshm_mb() (our reads of the record complete before the
  * producer may reuse the space), store the new tail, clean it. The caller
- * then rings the doorbell so a producer waiting for space wakes.
+ * then rings the doorbell, with a full barrier first as after
+ * cmshm_ring_commit(), so a producer waiting for space wakes.
  */
 static inline void cmshm_ring_release(struct cmshm_ring *r)
 {

@@ -10,21 +10,43 @@
  *   slot i + 0:  u32 host-to-remote doorbell count (written by Linux)
  *   slot i + 64: u32 remote-to-host doorbell count (written by the remote)
  *
- * send_data() increments the first counter. An hrtimer polls the second
- * counter of every started channel and calls mbox_chan_received_data() when
- * it changed. By default the timer is HRTIMER_MODE_REL, which the kernel
- * runs where it runs an ordinary interrupt handler: in hard-IRQ context
- * without PREEMPT_RT (like imx-mu or omap-mailbox), and in a preemptible
- * thread with PREEMPT_RT, where every handler not marked IRQF_NO_THREAD is
- * force-threaded (like stm32-ipcc's threaded handler everywhere). That is
- * the context every real controller gives a mailbox client's rx callback.
- * rx_context=hardirq makes the timer HRTIMER_MODE_REL_HARD: true hard-IRQ
- * context on every kernel, which on PREEMPT_RT forbids what an IRQ thread
- * may do (a test of the debug RT kernel's DEBUG_ATOMIC_SLEEP uses it).
+ * send_data() increments the first counter; like stm32-ipcc's
+ * writel_relaxed() or omap-mailbox's __raw_writel(), it adds no barrier of
+ * its own, so ordering the client's shared-memory stores before the doorbell
+ * is the client's job. A doorbell carries no payload: a non-NULL message is
+ * rejected with -EINVAL (a warning in the kernel log), as zynqmp-ipi fails a
+ * message too large for its buffer, and stays queued in the framework.
  *
- * Tx is done as soon as the counter is stored (txdone_poll, last_tx_done()
- * always true). shutdown() returns only when no receive callback for the
- * channel can run any more: the framework clears chan->cl right after it.
+ * An hrtimer polls the second counter of every started channel and calls
+ * mbox_chan_received_data() when it changed. By default the timer is
+ * HRTIMER_MODE_REL, which the kernel runs where it runs an ordinary
+ * interrupt handler: in hard-IRQ context without PREEMPT_RT (like imx-mu or
+ * omap-mailbox), and in a preemptible thread with PREEMPT_RT, where every
+ * handler not marked IRQF_NO_THREAD is force-threaded (like stm32-ipcc's
+ * threaded handler everywhere). That is the context every real controller
+ * gives a mailbox client's rx callback. rx_context=hardirq makes the timer
+ * HRTIMER_MODE_REL_HARD: true hard-IRQ context on every kernel, which on
+ * PREEMPT_RT forbids what an IRQ thread may do (a test of the debug RT
+ * kernel's DEBUG_ATOMIC_SLEEP uses it). A doorbell the remote rang while
+ * the channel was shut down stays latched, as in an interrupt status
+ * register, and is delivered as soon as startup() enables the channel.
+ *
+ * TX done follows the node's "cmshm,txdone" property (or the txdone module
+ * parameter, which overrides it), one of the disciplines real controllers
+ * use. A doorbell stays pending for tx_busy_us after send_data(), as if the
+ * remote's interrupt handler took that long to clear it:
+ *
+ *   "irq"   txdone_irq: the poll timer reports it done with
+ *           mbox_chan_txdone() once it is no longer pending (imx-mu,
+ *           stm32-ipcc, omap-mailbox).
+ *   "poll"  txdone_poll: last_tx_done() is false while it is pending, and
+ *           send_data() fails with -EBUSY then (zynqmp-ipi, stm32-ipcc
+ *           without its TX-free interrupt). One doorbell in flight.
+ *   "ack"   neither: the client reports TX done (mbox_client_txdone()), as
+ *           with a doorbell controller that has no status (qcom-ipcc).
+ *
+ * shutdown() returns only when no receive callback for the channel can run
+ * any more: the framework clears chan->cl right after it.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -60,30 +82,74 @@ module_param(rx_delay_us, uint, 0444);
 MODULE_PARM_DESC(rx_delay_us,
 		 "Test only: busy-wait this long before each rx callback, to widen races with shutdown (default 0)");
 
+static unsigned int startup_delay_us;
+module_param(startup_delay_us, uint, 0444);
+MODULE_PARM_DESC(startup_delay_us,
+		 "Test only: sleep this long in startup() after enabling the channel, so a latched doorbell's callback, and work it queues, run while the client is still requesting its channels (default 0)");
+
+static bool startup_doorbell;
+module_param(startup_doorbell, bool, 0444);
+MODULE_PARM_DESC(startup_doorbell,
+		 "Test only: deliver one doorbell as soon as a channel is enabled, as a controller whose status register kept one from before the client was bound (default off)");
+
+static char *txdone = "";
+module_param(txdone, charp, 0444);
+MODULE_PARM_DESC(txdone,
+		 "TX-done discipline for every node: irq, poll or ack (default: the node's cmshm,txdone, else irq)");
+
+static unsigned int tx_busy_us = 200;
+module_param(tx_busy_us, uint, 0444);
+MODULE_PARM_DESC(tx_busy_us,
+		 "How long a doorbell stays pending after it is sent, in microseconds (default 200)");
+
+enum tmbox_txdone {
+	TMBOX_TXDONE_IRQ,
+	TMBOX_TXDONE_POLL,
+	TMBOX_TXDONE_ACK,
+};
+
+static const char * const tmbox_txdone_names[] = {
+	[TMBOX_TXDONE_IRQ] = "irq",
+	[TMBOX_TXDONE_POLL] = "poll",
+	[TMBOX_TXDONE_ACK] = "ack",
+};
+
 /**
  * struct tmbox_chan - per-channel state.
- * @started: the channel is requested: set by startup() (release, after
- *           @in_seen), cleared by shutdown(), read by the hrtimer
- *           (acquire).
- * @out:     private copy of our host-to-remote counter.
- * @in_seen: last remote-to-host counter value seen (hrtimer only while
- *           @started; startup() before it sets @started).
+ * @started:    the channel is requested: set by startup() (release),
+ *              cleared by shutdown(), read by the hrtimer (acquire).
+ * @out:        private copy of our host-to-remote counter.
+ * @in_seen:    last remote-to-host counter value delivered; set at probe,
+ *              then touched only by the hrtimer, so a doorbell rung while
+ *              the channel is shut down stays latched.
+ * @tx_pending: a doorbell was sent and is not yet cleared (release in
+ *              send_data(), acquire in the hrtimer); send_data() runs only
+ *              when the framework has no doorbell active, so it never
+ *              races with the clear.
+ * @tx_done_at: when the pending doorbell is cleared; written before
+ *              @tx_pending.
+ * @latched:    deliver one doorbell now whatever the counter says
+ *              (startup_doorbell); set by startup(), taken by the hrtimer.
  */
 struct tmbox_chan {
 	bool started;
 	u32 out;
 	u32 in_seen;
+	bool tx_pending;
+	ktime_t tx_done_at;
+	bool latched;
 };
 
 /**
  * struct tmbox - one controller.
- * @mbox:  the controller.
- * @chans: framework channels.
- * @priv:  our per-channel state.
- * @base:  doorbell region, write-combined.
- * @timer: doorbell poller.
- * @mode:  HRTIMER_MODE_REL or HRTIMER_MODE_REL_HARD (see rx_context).
- * @sync_lock: serializes shutdown()'s cancel and restart of @timer.
+ * @mbox:   the controller.
+ * @chans:  framework channels.
+ * @priv:   our per-channel state.
+ * @base:   doorbell region, write-combined.
+ * @timer:  doorbell poller; also reports TX done in the irq discipline.
+ * @mode:   HRTIMER_MODE_REL or HRTIMER_MODE_REL_HARD (see rx_context).
+ * @txdone: TX-done discipline.
+ * @sync_lock: serializes startup()'s and shutdown()'s restarts of @timer.
  */
 struct tmbox {
 	struct mbox_controller mbox;
@@ -92,7 +158,8 @@ struct tmbox {
 	void *base;
 	struct hrtimer timer;
 	enum hrtimer_mode mode;
-	struct mutex sync_lock;	/* shutdown()'s cancel + restart of @timer */
+	enum tmbox_txdone txdone;
+	struct mutex sync_lock;	/* startup()/shutdown() restarts of @timer */
 };
 
 static u32 *tmbox_word(struct tmbox *tm, int i, unsigned int off)
@@ -100,27 +167,59 @@ static u32 *tmbox_word(struct tmbox *tm, int i, unsigned int off)
 	return tm->base + i * TMBOX_SLOT + off;
 }
 
-static int tmbox_send_data(struct mbox_chan *chan, void *data)
+/* The doorbell of @c was sent and the remote has not cleared it yet. */
+static bool tmbox_tx_busy(struct tmbox_chan *c)
 {
-	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
-	int i = chan - tm->chans;
-
-	tm->priv[i].out++;
-	/* The client's shared-memory stores before the doorbell. */
-	wmb();
-	WRITE_ONCE(*tmbox_word(tm, i, 0), tm->priv[i].out);
-	return 0;
+	/* Pairs with send_data()'s release: @tx_done_at is set. */
+	return smp_load_acquire(&c->tx_pending) &&
+	       ktime_before(ktime_get(), c->tx_done_at);
 }
 
-static int tmbox_startup(struct mbox_chan *chan)
+static int tmbox_send_data(struct mbox_chan *chan, void *data)
 {
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
 	int i = chan - tm->chans;
 	struct tmbox_chan *c = &tm->priv[i];
 
-	c->in_seen = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-	/* Pairs with the acquire in tmbox_poll(): @in_seen first. */
+	if (data) {
+		dev_warn_ratelimited(tm->mbox.dev,
+				     "channel %d: doorbell with a payload rejected\n",
+				     i);
+		return -EINVAL;
+	}
+	if (tm->txdone == TMBOX_TXDONE_POLL && tmbox_tx_busy(c))
+		return -EBUSY;
+	c->tx_done_at = ktime_add_us(ktime_get(), tx_busy_us);
+	/* Pairs with tmbox_tx_busy()'s acquire: @tx_done_at first. */
+	smp_store_release(&c->tx_pending, true);
+	/* No barrier: see the top of this file. */
+	c->out++;
+	WRITE_ONCE(*tmbox_word(tm, i, 0), c->out);
+	return 0;
+}
+
+/* Run the poller now, e.g. for a doorbell latched while shut down. */
+static void tmbox_restart_timer(struct tmbox *tm, u64 delay_ns)
+{
+	mutex_lock(&tm->sync_lock);
+	hrtimer_cancel(&tm->timer);
+	hrtimer_start(&tm->timer, ns_to_ktime(delay_ns), tm->mode);
+	mutex_unlock(&tm->sync_lock);
+}
+
+static int tmbox_startup(struct mbox_chan *chan)
+{
+	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
+	struct tmbox_chan *c = &tm->priv[chan - tm->chans];
+
+	WRITE_ONCE(c->tx_pending, false);
+	WRITE_ONCE(c->latched, startup_doorbell);
+	/* Pairs with the acquire in tmbox_poll(): @latched first. */
 	smp_store_release(&c->started, true);
+	/* The interrupt is enabled: a latched doorbell fires at once. */
+	tmbox_restart_timer(tm, 0);
+	if (startup_delay_us)
+		usleep_range(startup_delay_us, startup_delay_us + 100);
 	return 0;
 }
 
@@ -137,16 +236,14 @@ static void tmbox_shutdown(struct mbox_chan *chan)
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
 
 	WRITE_ONCE(tm->priv[chan - tm->chans].started, false);
-	mutex_lock(&tm->sync_lock);
-	hrtimer_cancel(&tm->timer);
-	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
-		      tm->mode);
-	mutex_unlock(&tm->sync_lock);
+	tmbox_restart_timer(tm, (u64)poll_us * NSEC_PER_USEC);
 }
 
 static bool tmbox_last_tx_done(struct mbox_chan *chan)
 {
-	return true;
+	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
+
+	return !tmbox_tx_busy(&tm->priv[chan - tm->chans]);
 }
 
 static const struct mbox_chan_ops tmbox_ops = {
@@ -165,14 +262,24 @@ static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 
 	for (i = 0; i < TMBOX_CHANNELS; i++) {
 		c = &tm->priv[i];
-		/* Pairs with tmbox_startup()'s release: @in_seen is set. */
+		/* Pairs with tmbox_startup()'s release. */
 		if (!smp_load_acquire(&c->started))
 			continue;
+		/* tmbox_tx_busy() re-reads @tx_pending with acquire. */
+		if (tm->txdone == TMBOX_TXDONE_IRQ &&
+		    READ_ONCE(c->tx_pending) && !tmbox_tx_busy(c)) {
+			WRITE_ONCE(c->tx_pending, false);
+			mbox_chan_txdone(&tm->chans[i], 0);
+		}
 		v = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
-		if (v == c->in_seen)
+		if (v == c->in_seen && !READ_ONCE(c->latched))
 			continue;
+		WRITE_ONCE(c->latched, false);
 		c->in_seen = v;
-		/* The remote's shared-memory stores are visible after this. */
+		/*
+		 * What readl() gives a real controller's handler: the status
+		 * read is ordered before every later read.
+		 */
 		rmb();
 		if (rx_delay_us)
 			udelay(rx_delay_us);
@@ -189,13 +296,30 @@ static void tmbox_cancel_timer(void *data)
 	hrtimer_cancel(&tm->timer);
 }
 
+static int tmbox_get_txdone(struct tmbox *tm, struct device *dev)
+{
+	const char *name = txdone;
+	int ret;
+
+	if (!*name && of_property_read_string(dev->of_node, "cmshm,txdone",
+					      &name))
+		name = "irq";
+	ret = match_string(tmbox_txdone_names,
+			   ARRAY_SIZE(tmbox_txdone_names), name);
+	if (ret < 0)
+		return dev_err_probe(dev, -EINVAL,
+				     "txdone %s: need irq, poll or ack\n", name);
+	tm->txdone = ret;
+	return 0;
+}
+
 static int tmbox_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct reserved_mem *rmem;
 	struct device_node *np;
 	struct tmbox *tm;
-	int ret;
+	int i, ret;
 
 	if (!poll_us)
 		return dev_err_probe(dev, -EINVAL, "poll_us must be > 0\n");
@@ -209,6 +333,9 @@ static int tmbox_probe(struct platform_device *pdev)
 	else
 		return dev_err_probe(dev, -EINVAL,
 				     "rx_context must be irq or hardirq\n");
+	ret = tmbox_get_txdone(tm, dev);
+	if (ret)
+		return ret;
 	ret = devm_mutex_init(dev, &tm->sync_lock);
 	if (ret)
 		return ret;
@@ -222,6 +349,10 @@ static int tmbox_probe(struct platform_device *pdev)
 	tm->base = devm_memremap(dev, rmem->base, rmem->size, MEMREMAP_WC);
 	if (IS_ERR(tm->base))
 		return dev_err_probe(dev, PTR_ERR(tm->base), "cannot map\n");
+	/* Doorbells rung before we were loaded are not latched. */
+	for (i = 0; i < TMBOX_CHANNELS; i++)
+		tm->priv[i].in_seen = READ_ONCE(*tmbox_word(tm, i,
+							    TMBOX_IN_OFFSET));
 	platform_set_drvdata(pdev, tm);
 
 	hrtimer_setup(&tm->timer, tmbox_poll, CLOCK_MONOTONIC, tm->mode);
@@ -233,13 +364,16 @@ static int tmbox_probe(struct platform_device *pdev)
 	tm->mbox.chans = tm->chans;
 	tm->mbox.num_chans = TMBOX_CHANNELS;
 	tm->mbox.ops = &tmbox_ops;
-	tm->mbox.txdone_poll = true;
+	tm->mbox.txdone_irq = tm->txdone == TMBOX_TXDONE_IRQ;
+	tm->mbox.txdone_poll = tm->txdone == TMBOX_TXDONE_POLL;
 	tm->mbox.txpoll_period = 1;
 	ret = devm_mbox_controller_register(dev, &tm->mbox);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register mailbox\n");
 	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
 		      tm->mode);
+	dev_info(dev, "txdone %s, doorbells pending %u us\n",
+		 tmbox_txdone_names[tm->txdone], tx_busy_us);
 	return 0;
 }
 

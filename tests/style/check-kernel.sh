@@ -85,4 +85,14 @@ out=$(perl "$cp" --no-tree --strict --terse --ignore PREFER_KERNEL_TYPES \
 [ -z "$out" ]
 tap $? "checkpatch --strict: portable protocol headers"
 [ -n "$out" ] && echo "$out" | sed 's/^/# /'
+# The uapi header says its ioctl magic is free in the kernel's registry.
+rst=Documentation/userspace-api/ioctl/ioctl-number.rst
+if src=$("$top"/tests/vm/linux-source.sh 6.12 "$rst"); then
+	magic=$(sed -n 's/^#define CMSHM_IOC_MAGIC[[:space:]]*\(0x[0-9A-Fa-f]*\).*/\1/p' \
+		include/uapi/linux/cmshm.h)
+	[ -n "$magic" ] && ! grep -qi "^$magic[[:space:]]" "$src/$rst"
+	tap $? "ioctl magic ${magic:-?} is free in Linux 6.12's ioctl-number.rst"
+else
+	tap 1 "extract ioctl-number.rst from linux-source-6.12"
+fi
 [ $fails -eq 0 ]

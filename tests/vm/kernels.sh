@@ -89,6 +89,16 @@ cmshm_kernel_env_file() {
 	fi
 }
 
+# cmshm_mbox_tracks_null: whether the kernel whose env file was sourced
+# last has c58e9456e30c ("mailbox: Fix NULL message support in
+# mbox_send_message()"), i.e. its mailbox framework reports a NULL doorbell
+# done (see driver/cmshm_compat.h). Looks for the MBOX_NO_MSG marker in its
+# headers (a build tree, or Debian's arch + common header packages).
+cmshm_mbox_tracks_null() {
+	grep -qs MBOX_NO_MSG "$KDIR"/include/linux/mailbox_controller.h \
+		"$(dirname "$KDIR")"/linux-headers-*-common*/include/linux/mailbox_controller.h
+}
+
 # cmshm_guest_dir TOP: where build-guest.sh puts the modules and static
 # programs for the kernel whose env file was sourced last (KNAME):
 # $CMSHM_GUEST_DIR if set, else TOP/build/guest/KNAME.

@@ -10,7 +10,8 @@
 # Usage: tests/vm/run-integration.sh [--kernel NAME] [SCENARIO...]
 # NAME: a bootable kernel of tests/vm/kernels.sh (default $CMSHM_KERNEL, else
 # 6.1; $CMSHM_VM_KERNEL_ENV, a debug kernel's env file, overrides it).
-# Scenarios (default: all): functional stream lifecycle load
+# Scenarios (default: all): functional stream lifecycle load txdone
+# probe_errors
 # Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
 # (default 1000000) messages each way; CMSHM_TMBOX_ARGS, parameters of the
 # test mailbox (e.g. rx_delay_us=200); CMSHM_CYCLES (default 1000) bind
@@ -41,14 +42,14 @@ kernel_env=$(cmshm_kernel_env_file)
 # run NAME RUN-VM-ARGS...: one VM boot; guest TAP lines pass through,
 # everything else is shown as a comment.
 run() {
-	local name=$1 log rc
+	local name=$1${txdone_arg:+-${txdone_arg#txdone=}} log rc
 	shift
 	log=${CMSHM_VM_LOG_DIR:-$top/build/vm/logs-$KNAME}/$name.log
 	mkdir -p "$(dirname "$log")"
 	"$top"/tests/vm/run-vm.sh --timeout "${CMSHM_VM_TIMEOUT:-900}" \
 		--kernel-env "$kernel_env" \
 		--module "$g"/cmshm_test_mbox.ko \
-		--module-args "${tmbox_args:-} ${CMSHM_TMBOX_ARGS:-}" \
+		--module-args "${tmbox_args:-} ${txdone_arg:-} ${CMSHM_TMBOX_ARGS:-}" \
 		--module "$g"/cmshm.ko \
 		--file "$g"/cmshm-tool --file "$g"/cmshm-vmtest \
 		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \
@@ -99,8 +100,11 @@ stream() {
 # the window in which a doorbell races the channel's shutdown during the
 # bind cycles, so that a controller whose shutdown() does not wait for a
 # running callback oopses here every run (it did 1 run in 14 without).
+# It also delivers a doorbell as soon as a channel is enabled (one latched
+# from before the bind) and sleeps 2 ms in startup(), so that the link work
+# it queues runs while cmshm's probe is still requesting its channels.
 lifecycle() {
-	tmbox_args=rx_delay_us=300 run lifecycle \
+	tmbox_args="rx_delay_us=300 startup_doorbell=1 startup_delay_us=2000" run lifecycle \
 		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode idle)" \
 		--remote "$top/tests/vm/remote-restarts.sh 3 -- $(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode echo)" \
 		--remote "$(rem $R2 --mode echo --poll-us 200)" \
@@ -120,8 +124,40 @@ load() {
 		-- "load.sh /dev/cmshm3 $load_count"
 }
 
+# Nodes probe must refuse (tests/vm/probe-errors/): a second node on one
+# memory-region, an alias beyond the driver's minors.
+probe_errors() {
+	run probe-errors \
+		--overlay "$top/dts/qemu-virt.dtso" \
+		--overlay "$top/tests/vm/probe-errors/probe-errors.dtso" \
+		--file "$top/tests/vm/probe-errors/check.sh" \
+		-- 'check.sh'
+}
+
+# The test mailbox's other TX-done disciplines (the default is irq, see
+# tests/mailbox/cmshm_test_mbox.c): functional, stream (20000 each way) and
+# lifecycle (200 bind cycles) with a polling controller that takes one
+# doorbell at a time, and with one whose client acknowledges. The polling
+# one needs a framework that reports a NULL doorbell done (6.12.117+, not
+# Debian 12's 6.1): without it such a controller strands a doorbell in the
+# framework's queue for any client, so it is skipped there.
+txdone() {
+	local d count=20000 cycles=200
+	for d in poll ack; do
+		if [ $d = poll ] && ! cmshm_mbox_tracks_null; then
+			echo "ok - $KRELEASE: TX done by polling # SKIP this kernel's mailbox framework never reports a NULL doorbell done (no c58e9456e30c)"
+			continue
+		fi
+		txdone_arg=txdone=$d
+		functional
+		stream
+		lifecycle
+		txdone_arg=
+	done
+}
+
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle load)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle load txdone probe_errors)
 for s in "${scenarios[@]}"; do
 	"$s"
 done

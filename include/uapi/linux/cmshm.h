@@ -20,6 +20,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * The shared-memory protocol version that cmshm_info.version reports; the
+ * same value as CMSHM_VERSION in include/cmshm/cmshm_layout.h (identical
+ * definitions, so either header may come first).
+ */
+#define CMSHM_VERSION		1u
+
 /* Values of cmshm_info.link_state and of sysfs link_state. */
 #define CMSHM_LINK_STATE_DOWN	0	/* remote not attached */
 #define CMSHM_LINK_STATE_UP	1	/* messages flow */
@@ -55,7 +62,7 @@ struct cmshm_counters {
 
 /**
  * struct cmshm_info - CMSHM_IOC_INFO result.
- * @version:       shared-memory protocol version (1).
+ * @version:       shared-memory protocol version (CMSHM_VERSION).
  * @link_state:    CMSHM_LINK_STATE_*.
  * @region_size:   bytes of the reserved-memory region.
  * @app_size:      bytes of the application area; mmap offset 0 is its start.
@@ -85,6 +92,10 @@ struct cmshm_info {
 /* cmshm_info.flags: no mailbox, the driver polls the rings. */
 #define CMSHM_INFO_F_POLLING	(1U << 0)
 
+/*
+ * 0xC5, numbers 0x00-0x0F: free in Documentation/userspace-api/ioctl/
+ * ioctl-number.rst (checked against Linux 6.12 by tests/style/).
+ */
 #define CMSHM_IOC_MAGIC		0xC5
 #define CMSHM_IOC_INFO		_IOR(CMSHM_IOC_MAGIC, 0x00, struct cmshm_info)
 
