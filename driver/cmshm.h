@@ -20,6 +20,9 @@
 #include <linux/cmshm.h>
 #include <cmshm/cmshm_link.h>
 
+/* Remote-written words the polling timer watches (cmshm_poll_timer()). */
+#define CMSHM_POLL_WORDS	5
+
 /*
  * Values of cmshm_dev.db_state. At most one doorbell is handed to the
  * mailbox framework at a time, so its queue never fills and a doorbell is
@@ -45,6 +48,8 @@
  *                  never reads the shared header back.
  * @poll_interval:  polling-mode period, or 0 with a mailbox.
  * @poll_timer:     polling-mode hrtimer.
+ * @poll_seen:      the remote-written words at the last tick (polling
+ *                  mode; the hrtimer's alone).
  * @mbox_cl:        mailbox client shared by both channels.
  * @tx_chan:        doorbell to the remote, or NULL in polling mode.
  * @rx_chan:        doorbell from the remote (may equal @tx_chan), or NULL.
@@ -69,7 +74,9 @@
  * @link:           handshake state.
  * @tx:             host-to-remote ring (we produce).
  * @rx:             remote-to-host ring (we consume).
- * @link_state:     CMSHM_LINK_STATE_*.
+ * @link_state:     CMSHM_LINK_STATE_*; changed only by cmshm_set_link_state().
+ * @link_gen:       bumped on every change of @link_state; an open file
+ *                  whose copy differs gets EPOLLPRI until CMSHM_IOC_INFO.
  * @event_gen:      bumped on each peer reset or protocol error; an open
  *                  file reports -@event_err once per direction when its
  *                  copy differs.
@@ -87,6 +94,7 @@ struct cmshm_dev {
 	struct cmshm_header layout;
 	u32 poll_interval;
 	struct hrtimer poll_timer;
+	u32 poll_seen[CMSHM_POLL_WORDS];
 	struct mbox_client mbox_cl;
 	struct mbox_chan *tx_chan;
 	struct mbox_chan *rx_chan;
@@ -106,6 +114,7 @@ struct cmshm_dev {
 	struct cmshm_ring tx;
 	struct cmshm_ring rx;
 	u32 link_state;
+	u32 link_gen;
 	u32 event_gen;
 	int event_err;
 	struct cmshm_counters stats;
@@ -116,13 +125,18 @@ struct cmshm_dev {
  * @cmshm:  the device; a reference is held while the file is open.
  * @rd_gen: event_gen last reported by read() (or seen at open).
  * @wr_gen: event_gen last reported by write() (or seen at open).
+ * @poll_gen: event_gen last looked at by poll() (EPOLLERR once).
+ * @link_gen: cmshm->link_gen last read back by CMSHM_IOC_INFO (or seen at
+ *            open): poll() reports EPOLLPRI while it differs.
  *
- * @rd_gen and @wr_gen are guarded by cmshm->lock.
+ * All four are guarded by cmshm->lock.
  */
 struct cmshm_file {
 	struct cmshm_dev *cmshm;
 	u32 rd_gen;
 	u32 wr_gen;
+	u32 poll_gen;
+	u32 link_gen;
 };
 
 extern const struct file_operations cmshm_fops;
@@ -130,6 +144,7 @@ extern const struct file_operations cmshm_fops;
 void cmshm_wake(struct cmshm_dev *cmshm);
 void cmshm_kick(struct cmshm_dev *cmshm);
 void cmshm_link_sync(struct cmshm_dev *cmshm);
+void cmshm_set_link_state(struct cmshm_dev *cmshm, u32 state);
 void cmshm_protocol_error(struct cmshm_dev *cmshm, const char *what);
 
 #endif /* CMSHM_DRIVER_H */

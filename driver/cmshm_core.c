@@ -30,6 +30,7 @@
 #include <linux/platform_device.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "cmshm.h"
 #include "cmshm_compat.h"
@@ -233,13 +234,30 @@ static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
 	schedule_work(&cmshm->link_work);
 }
 
+/*
+ * Polling mode: what a doorbell from the remote would announce is a change
+ * of one of the words it writes: its control block, the remote-to-host
+ * head, the host-to-remote tail. Each is read once per tick and only
+ * compared with the previous tick's (never trusted: the link work and the
+ * readers validate what they use); the waiters and the link work are
+ * woken only when one changed, so an idle link costs a timer tick and five
+ * loads, not a wake-up of every waiter and a kworker.
+ */
 static enum hrtimer_restart cmshm_poll_timer(struct hrtimer *t)
 {
 	struct cmshm_dev *cmshm = container_of(t, struct cmshm_dev, poll_timer);
+	u32 now[CMSHM_POLL_WORDS];
 
-	if (wq_has_sleeper(&cmshm->wq))
+	now[0] = READ_ONCE(cmshm->link.peer->state);
+	now[1] = READ_ONCE(cmshm->link.peer->session);
+	now[2] = READ_ONCE(cmshm->link.peer->ack);
+	now[3] = READ_ONCE(*cmshm->rx.head);
+	now[4] = READ_ONCE(*cmshm->tx.tail);
+	if (memcmp(now, cmshm->poll_seen, sizeof(now))) {
+		memcpy(cmshm->poll_seen, now, sizeof(now));
 		cmshm_wake(cmshm);
-	schedule_work(&cmshm->link_work);
+		schedule_work(&cmshm->link_work);
+	}
 	hrtimer_forward_now(t, ns_to_ktime((u64)cmshm->poll_interval *
 					   NSEC_PER_USEC));
 	return HRTIMER_RESTART;
@@ -253,6 +271,23 @@ static u32 cmshm_new_session(u32 old)
 		s = get_random_u32();
 	} while (!s || s == old);
 	return s;
+}
+
+/**
+ * cmshm_set_link_state() - record a link state; a change is an event that
+ * poll() reports as EPOLLPRI to every open file until it reads the state
+ * back with CMSHM_IOC_INFO.
+ * @cmshm: the device, cmshm->lock held.
+ * @state: CMSHM_LINK_STATE_*.
+ *
+ * The caller wakes the waiters.
+ */
+void cmshm_set_link_state(struct cmshm_dev *cmshm, u32 state)
+{
+	if (cmshm->link_state == state)
+		return;
+	cmshm->link_state = state;
+	cmshm->link_gen++;
 }
 
 /**
@@ -276,10 +311,10 @@ void cmshm_link_sync(struct cmshm_dev *cmshm)
 		dev_info_ratelimited(&cmshm->dev, "remote restarted\n");
 	}
 	if (ev & CMSHM_LINK_UP)
-		cmshm->link_state = CMSHM_LINK_STATE_UP;
+		cmshm_set_link_state(cmshm, CMSHM_LINK_STATE_UP);
 	else if ((ev & CMSHM_LINK_DOWN) &&
 		 cmshm->link_state != CMSHM_LINK_STATE_ERROR)
-		cmshm->link_state = CMSHM_LINK_STATE_DOWN;
+		cmshm_set_link_state(cmshm, CMSHM_LINK_STATE_DOWN);
 	if (ev & CMSHM_LINK_KICK)
 		cmshm_kick(cmshm);
 	cmshm_wake(cmshm);
@@ -300,7 +335,7 @@ void cmshm_protocol_error(struct cmshm_dev *cmshm, const char *what)
 	cmshm->stats.protocol_errors++;
 	cmshm->event_gen++;
 	cmshm->event_err = EPROTO;
-	cmshm->link_state = CMSHM_LINK_STATE_ERROR;
+	cmshm_set_link_state(cmshm, CMSHM_LINK_STATE_ERROR);
 	dev_err_ratelimited(&cmshm->dev,
 			    "remote broke the protocol (%s): restarting the link\n",
 			    what);
@@ -328,9 +363,8 @@ static ssize_t link_state_show(struct device *dev,
 	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev);
 	u32 state;
 
+	/* What the link work last saw: reading sysfs changes nothing. */
 	mutex_lock(&cmshm->lock);
-	if (!cmshm->gone)
-		cmshm_link_sync(cmshm);
 	state = cmshm->link_state;
 	mutex_unlock(&cmshm->lock);
 	return sysfs_emit(buf, "%s\n", cmshm_link_state_names[state]);

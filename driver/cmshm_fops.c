@@ -6,8 +6,7 @@
  *            O_NONBLOCK); -EMSGSIZE if it does not fit (it stays queued)
  *   write()  one whole message of 1..max_msg_size bytes (-EMSGSIZE above);
  *            blocks while the ring is full or the link is down
- *   poll()   EPOLLIN message waiting, EPOLLOUT a maximum-size message fits,
- *            EPOLLHUP link down or device gone, EPOLLERR protocol error
+ *   poll()   see cmshm_poll() and include/uapi/linux/cmshm.h
  *   mmap()   the application area, MAP_SHARED, write-combined
  *   ioctl()  CMSHM_IOC_INFO
  *
@@ -47,6 +46,8 @@ static int cmshm_open(struct inode *inode, struct file *file)
 	cf->cmshm = cmshm;
 	cf->rd_gen = cmshm->event_gen;
 	cf->wr_gen = cmshm->event_gen;
+	cf->poll_gen = cmshm->event_gen;
+	cf->link_gen = cmshm->link_gen;
 	mutex_unlock(&cmshm->lock);
 	file->private_data = cf;
 	return stream_open(inode, file);
@@ -168,6 +169,8 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 		ret = cmshm_wait(cmshm, file, seq);
 		if (ret)
 			return ret;
+		/* One restart race per look at the rings, not per call. */
+		retried = false;
 	}
 }
 
@@ -229,10 +232,33 @@ static ssize_t cmshm_write(struct file *file, const char __user *buf,
 	return ret;
 }
 
+/**
+ * cmshm_poll() - what read(), write() and CMSHM_IOC_INFO would do now.
+ * @file: an open /dev/cmshmN.
+ * @wait: poll table.
+ *
+ * Process context; takes cmshm->lock. Every bit is for what this file can
+ * do (its open mode), and nothing is level-triggered on a state a program
+ * cannot change, so a program sleeps in poll() while the link is down:
+ *
+ *   EPOLLIN | EPOLLRDNORM   readable file: a message waits, or read() would
+ *                           return an unreported ECONNRESET/EPROTO at once
+ *   EPOLLOUT | EPOLLWRNORM  writable file: a maximum-size message fits, or
+ *                           write() would return an unreported event
+ *   EPOLLPRI                the link state changed since this file last
+ *                           read it with CMSHM_IOC_INFO (or opened)
+ *   EPOLLERR                the remote broke the protocol since this
+ *                           file's previous poll(): reported once
+ *   EPOLLHUP                the device was unbound
+ *
+ * Return: the mask above.
+ */
 static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 {
 	struct cmshm_file *cf = file->private_data;
 	struct cmshm_dev *cmshm = cf->cmshm;
+	bool rd = file->f_mode & FMODE_READ;
+	bool wr = file->f_mode & FMODE_WRITE;
 	__poll_t mask = 0;
 	const void *msg;
 	u32 len;
@@ -245,7 +271,7 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 		goto unlock;
 	}
 	cmshm_link_sync(cmshm);
-	if (cmshm->link_state == CMSHM_LINK_STATE_UP) {
+	if (rd && cmshm->link_state == CMSHM_LINK_STATE_UP) {
 		ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
 		if (!ret)
 			mask |= EPOLLIN | EPOLLRDNORM;
@@ -253,7 +279,7 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 			cmshm_ring_failed(cmshm, "remote-to-host ring", NULL,
 					  false);
 	}
-	if (cmshm->link_state == CMSHM_LINK_STATE_UP) {
+	if (wr && cmshm->link_state == CMSHM_LINK_STATE_UP) {
 		ret = cmshm_ring_can_write(&cmshm->tx, cmshm->tx.max_msg);
 		if (ret > 0)
 			mask |= EPOLLOUT | EPOLLWRNORM;
@@ -262,16 +288,18 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 					  false);
 	}
 	/* An unreported event makes read()/write() return at once. */
-	if (cf->rd_gen != cmshm->event_gen)
+	if (rd && cf->rd_gen != cmshm->event_gen)
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (cf->wr_gen != cmshm->event_gen)
+	if (wr && cf->wr_gen != cmshm->event_gen)
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (cmshm->link_state == CMSHM_LINK_STATE_ERROR ||
-	    ((cf->rd_gen != cmshm->event_gen ||
-	      cf->wr_gen != cmshm->event_gen) && cmshm->event_err == EPROTO))
-		mask |= EPOLLERR;
-	else if (cmshm->link_state == CMSHM_LINK_STATE_DOWN)
-		mask |= EPOLLHUP;
+	/* Once per file: EPOLLERR cannot be masked, so it must not stay. */
+	if (cf->poll_gen != cmshm->event_gen) {
+		if (cmshm->event_err == EPROTO)
+			mask |= EPOLLERR;
+		cf->poll_gen = cmshm->event_gen;
+	}
+	if (cf->link_gen != cmshm->link_gen)
+		mask |= EPOLLPRI;
 unlock:
 	mutex_unlock(&cmshm->lock);
 	return mask;
@@ -318,9 +346,10 @@ static long cmshm_ioctl(struct file *file, unsigned int cmd,
 		mutex_unlock(&cmshm->lock);
 		return -ENODEV;
 	}
-	cmshm_link_sync(cmshm);
+	/* What the link work last saw: INFO changes nothing but @link_gen. */
 	info.version = CMSHM_VERSION;
 	info.link_state = cmshm->link_state;
+	cf->link_gen = cmshm->link_gen;
 	info.region_size = cmshm->size;
 	info.app_size = cmshm->layout.app_size;
 	info.app_offset = cmshm->layout.app_offset;

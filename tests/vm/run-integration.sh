@@ -56,7 +56,8 @@ run() {
 		--file "$top"/tests/vm/guest/stream.sh \
 		--file "$top"/tests/vm/guest/reload.sh \
 		--file "$top"/tests/vm/guest/load.sh \
-		--file "$top"/tests/vm/guest/tool.sh "$@" >"$log" 2>&1
+		--file "$top"/tests/vm/guest/tool.sh \
+		--file "$top"/tests/vm/guest/watch.sh "$@" >"$log" 2>&1
 	rc=$?
 	sed -E "/^(not )?ok /!s/^/# /; s/^((not )?ok( [0-9]+)? - )/\\1$KRELEASE: /" "$log"
 	n=$((n + 1))
@@ -81,16 +82,21 @@ functional() {
 		    cmshm-vmtest error /dev/cmshm1; b=$?;
 		    cmshm-vmtest multi /dev/cmshm0 /dev/cmshm1 /dev/cmshm2; c=$?;
 		    tool.sh /dev/cmshm0; d=$?;
-		    exit $((a | b | c | d))'
+		    watch.sh --idle /dev/cmshm2; e=$?;
+		    exit $((a | b | c | d | e))'
 }
 
+# cmshm3's remote attaches 15 s after the VM starts: watch.sh measures
+# cmshm-tool watch while the link is down, then sees it come up.
 stream() {
 	run stream \
 		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode sink --count "$count")" \
 		--remote "$(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode source --count "$count" --size-min 16 --size-max 2048)" \
+		--remote "sleep 15; exec $(rem $R3 --size 0x10000 --doorbell $DB --db-in 3 --db-out 4 --mode echo)" \
 		-- "cmshm-vmtest down /dev/cmshm2; a=\$?;
+		    watch.sh /dev/cmshm3; c=\$?;
 		    stream.sh /dev/cmshm0 /dev/cmshm1 $count; b=\$?;
-		    exit \$((a | b))"
+		    exit \$((a | b | c))"
 }
 
 # cmshm0: a remote that never consumes (blocked writers); cmshm1: a remote

@@ -248,8 +248,8 @@ static int watch_run(int argc, char **argv)
 	int fd, opt, rc, r, hex = 0, timeout_ms = NO_DEADLINE;
 	uint64_t bufsize = UINT64_MAX;
 	struct cmshm_info info;
-	uint32_t state, now_state;
-	int64_t deadline, d;
+	uint32_t state;
+	int64_t deadline;
 	uint8_t *buf;
 	size_t size;
 	char line[64];
@@ -295,10 +295,9 @@ static int watch_run(int argc, char **argv)
 	while (rc < 0) {
 		int got_any = 0;
 
-		/* While the link is not up, only probe: POLLHUP is level. */
-		d = state == CMSHM_LINK_STATE_UP ? deadline : tool_now_ns();
-		r = tool_wait(fd, POLLIN, d, &rev);
-		if (r == WAIT_STOPPED) {
+		/* Sleeps while the link is down: nothing is set for that. */
+		r = tool_wait(fd, POLLIN | POLLPRI, deadline, &rev);
+		if (r == WAIT_STOPPED || r == WAIT_TIMEOUT) {
 			rc = EXIT_OK;
 			break;
 		}
@@ -306,36 +305,23 @@ static int watch_run(int argc, char **argv)
 			rc = tool_syserr("poll");
 			break;
 		}
-		if (r == WAIT_TIMEOUT) {
-			if (deadline != NO_DEADLINE &&
-			    tool_now_ns() >= deadline) {
-				rc = EXIT_OK;
+		if (rev & POLLERR)
+			event("protocol error (poll: POLLERR)");
+		/* POLLPRI: the link state changed; INFO reads it (and acks). */
+		if (rev & POLLPRI) {
+			rc = tool_get_info(fd, &info);
+			if (rc)
 				break;
+			rc = -1;
+			if (info.link_state != state) {
+				state = info.link_state;
+				snprintf(line, sizeof(line), "link %s",
+					 tool_link_state_name(state));
+				event(line);
 			}
-			rev = 0;	/* probe found nothing: link up */
 		}
-		now_state = (rev & POLLERR) ? CMSHM_LINK_STATE_ERROR :
-			    (rev & POLLHUP) ? CMSHM_LINK_STATE_DOWN :
-			    CMSHM_LINK_STATE_UP;
-		if (now_state != state) {
-			snprintf(line, sizeof(line), "link %s (poll:%s%s%s)",
-				 tool_link_state_name(now_state),
-				 (rev & POLLIN) ? " POLLIN" : "",
-				 (rev & POLLHUP) ? " POLLHUP" : "",
-				 (rev & POLLERR) ? " POLLERR" : "");
-			if (!rev)
-				snprintf(line, sizeof(line), "link up");
-			event(line);
-			state = now_state;
-		}
-		if (rev)
+		if (rev & (POLLIN | POLLHUP))
 			rc = watch_drain(fd, buf, size, hex, &got_any);
-		if (rc < 0 && state != CMSHM_LINK_STATE_UP && !got_any) {
-			r = tool_sleep_until(tool_now_ns() + 10000000,
-					     deadline);
-			if (r != WAIT_READY)
-				rc = EXIT_OK;	/* stopped or time is up */
-		}
 	}
 out:
 	free(buf);
@@ -353,12 +339,13 @@ const struct tool_cmd tool_cmd_watch = {
 "Poll the device and print one line per event, prefixed with the\n"
 "CLOCK_MONOTONIC time in seconds (comparable with dmesg timestamps):\n"
 "  T link STATE (initial)         link_state from CMSHM_IOC_INFO at start\n"
-"  T link down|error|up (...)     POLLHUP / POLLERR appeared or went away\n"
+"  T link down|error|up           the link state changed (POLLPRI, INFO)\n"
+"  T protocol error (poll: POLLERR)\n"
 "  T msg len=N TEXT               a message (escaped text or --hex)\n"
 "  T peer reset (read: ECONNRESET)\n"
 "  T protocol error (read: EPROTO)\n"
 "  T device gone (read: ENODEV)   then exits with status 1\n"
-"While the link is not up the device is probed every 10 ms.\n"
+"It sleeps in poll() between events, the link down included.\n"
 "\n"
 "Options:\n"
 "  -t, --timeout MS    stop after MS ms in total (default -1: until Ctrl-C)\n"

@@ -28,9 +28,6 @@ static sigset_t our_signals;
 static unsigned long wd_last;
 static int wd_stalled_ticks, wd_limit_ticks;
 
-/* Back-off while the link is down: poll() reports POLLHUP continuously. */
-#define LINK_DOWN_BACKOFF_NS	(10 * 1000 * 1000)
-
 /**
  * tool_now_ns() - CLOCK_MONOTONIC in nanoseconds.
  *
@@ -179,7 +176,7 @@ static void ns_to_timespec(int64_t ns, struct timespec *ts)
 /**
  * tool_wait() - poll one descriptor until an event, the deadline or a stop.
  * @fd:      descriptor.
- * @events:  POLLIN and/or POLLOUT.
+ * @events:  POLLIN, POLLOUT and/or POLLPRI.
  * @deadline: from tool_deadline(); a deadline already past still polls
  *            once without waiting.
  * @revents: set on WAIT_READY; may contain POLLHUP/POLLERR without the
@@ -260,11 +257,11 @@ int tool_sleep_until(int64_t until, int64_t deadline)
  * @deadline: from tool_deadline().
  * @len:      bytes of the message on WAIT_READY.
  *
- * Reads first and polls only after EAGAIN. When poll() reports no POLLIN
- * (POLLHUP: link down, POLLERR: protocol error) the read is still tried,
- * so ECONNRESET/EPROTO/ENODEV surface, then the device is polled again
- * after 10 ms instead of spinning. Errors are returned as WAIT_ERROR with
- * errno set and are not printed.
+ * Reads first and polls for POLLIN only after EAGAIN; poll() sleeps while
+ * the link is down (it sets no bit for that) and reports an unreported
+ * ECONNRESET/EPROTO as POLLIN, so the read that follows returns it. After
+ * POLLHUP (unbound) the read returns ENODEV. Errors are returned as
+ * WAIT_ERROR with errno set and are not printed.
  *
  * Return: WAIT_READY, WAIT_TIMEOUT, WAIT_STOPPED or WAIT_ERROR.
  */
@@ -272,7 +269,7 @@ int tool_recv_msg(int fd, void *buf, size_t size, int64_t deadline,
 		  ssize_t *len)
 {
 	short rev = 0;
-	int r, waited = 0;
+	int r;
 
 	for (;;) {
 		ssize_t n;
@@ -280,7 +277,7 @@ int tool_recv_msg(int fd, void *buf, size_t size, int64_t deadline,
 		if (tool_stop)
 			return WAIT_STOPPED;
 		/* read(fd, buf, 0) returns 0 at once: wait for a message. */
-		if (size || (rev & POLLIN)) {
+		if (size || (rev & (POLLIN | POLLHUP))) {
 			n = read(fd, buf, size);
 			if (n >= 0) {
 				*len = n;
@@ -289,18 +286,9 @@ int tool_recv_msg(int fd, void *buf, size_t size, int64_t deadline,
 			if (errno != EAGAIN && errno != EINTR)
 				return WAIT_ERROR;
 		}
-		if (waited) {
-			r = tool_sleep_until(tool_now_ns() +
-					     ((rev & POLLIN) ?
-					      LINK_DOWN_BACKOFF_NS / 10 :
-					      LINK_DOWN_BACKOFF_NS), deadline);
-			if (r != WAIT_READY)
-				return r;
-		}
 		r = tool_wait(fd, POLLIN, deadline, &rev);
 		if (r != WAIT_READY)
 			return r;
-		waited = !(rev & POLLIN) || size;
 	}
 }
 
@@ -312,18 +300,17 @@ int tool_recv_msg(int fd, void *buf, size_t size, int64_t deadline,
  * @deadline: from tool_deadline().
  * @eagains:  incremented for every EAGAIN; may be NULL.
  *
- * Tries the write first and polls for POLLOUT only after EAGAIN. Without
- * POLLOUT (link down) it polls again after 10 ms; if a write fails with
- * EAGAIN right after POLLOUT it waits 1 ms, so it never spins. A short
- * write (the driver must send whole messages) fails with EIO.
+ * Tries the write first and polls for POLLOUT only after EAGAIN; poll()
+ * sleeps while the link is down or the ring is full. A short write (the
+ * driver must send whole messages) fails with EIO.
  *
  * Return: WAIT_READY, WAIT_TIMEOUT, WAIT_STOPPED or WAIT_ERROR.
  */
 int tool_send_msg(int fd, const void *buf, size_t len, int64_t deadline,
 		  unsigned long *eagains)
 {
-	int r, after_pollout = 0;
 	short rev;
+	int r;
 
 	for (;;) {
 		ssize_t n;
@@ -343,22 +330,8 @@ int tool_send_msg(int fd, const void *buf, size_t len, int64_t deadline,
 			return WAIT_ERROR;
 		if (eagains)
 			(*eagains)++;
-		if (after_pollout) {
-			r = tool_sleep_until(tool_now_ns() +
-					     LINK_DOWN_BACKOFF_NS / 10,
-					     deadline);
-			if (r != WAIT_READY)
-				return r;
-		}
 		r = tool_wait(fd, POLLOUT, deadline, &rev);
 		if (r != WAIT_READY)
 			return r;
-		after_pollout = !!(rev & POLLOUT);
-		if (!after_pollout) {
-			r = tool_sleep_until(tool_now_ns() +
-					     LINK_DOWN_BACKOFF_NS, deadline);
-			if (r != WAIT_READY)
-				return r;
-		}
 	}
 }

@@ -5,12 +5,24 @@
  *   fd = open("/dev/cmshm0", O_RDWR);
  *   write(fd, msg, len);        one whole message to the remote core
  *   read(fd, buf, sizeof(buf)); one whole message from the remote core
- *   poll(): EPOLLIN a message waits, EPOLLOUT a maximum-size message fits,
- *           EPOLLHUP link down (remote not attached) or device gone,
- *           EPOLLERR the remote broke the protocol (see reliability.rst)
  *   ioctl(fd, CMSHM_IOC_INFO, &info);
  *   mmap(NULL, info.app_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
  *           the application area, write-combined
+ *
+ * poll(), for what this file can do (its open mode); nothing stays set on
+ * a state only the remote can change, so a program sleeps in poll() while
+ * the link is down:
+ *   POLLIN  | POLLRDNORM  readable fd: a message waits, or read() would
+ *                         return ECONNRESET/EPROTO (an unreported event)
+ *   POLLOUT | POLLWRNORM  writable fd: a maximum-size message fits, or
+ *                         write() would return an unreported event
+ *   POLLPRI               link_state changed since this fd last called
+ *                         CMSHM_IOC_INFO (or was opened): wait for the
+ *                         link to come up with poll(POLLPRI), then INFO
+ *   POLLERR               the remote broke the protocol since this fd's
+ *                         previous poll(): once per error and fd
+ *   POLLHUP               the device was unbound (every call: ENODEV)
+ * Link down is no bit at all: POLLIN/POLLOUT are simply absent.
  *
  * Copyright (C) 2026 The cmshm authors
  */

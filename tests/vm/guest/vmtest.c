@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,16 +75,22 @@ int get_info(int fd, struct cmshm_info *info)
 /* Wait up to @ms for the link to come up; 0 when up. */
 int wait_link_up(int fd, int ms)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLPRI };
 	struct cmshm_info info;
-	double end = now_ms() + ms;
+	double end = now_ms() + ms, left;
 
-	while (now_ms() < end) {
-		if (!get_info(fd, &info) &&
-		    info.link_state == CMSHM_LINK_STATE_UP)
+	/* INFO, then sleep until the link state changes (POLLPRI). */
+	for (;;) {
+		if (get_info(fd, &info))
+			return -1;
+		if (info.link_state == CMSHM_LINK_STATE_UP)
 			return 0;
-		usleep(10000);
+		left = end - now_ms();
+		if (left <= 0)
+			return -1;
+		if (poll(&pfd, 1, (int)left + 1) < 0 && errno != EINTR)
+			return -1;
 	}
-	return -1;
 }
 
 int read_sysfs(const char *dev, const char *attr, char *buf, size_t n)

@@ -26,7 +26,10 @@ void *bad_ptr(void);
 int open_dev(const char *dev, int flags);
 /** get_info() - CMSHM_IOC_INFO into @info (pre-filled with garbage). */
 int get_info(int fd, struct cmshm_info *info);
-/** wait_link_up() - 0 once INFO reports the link up, -1 after @ms. */
+/**
+ * wait_link_up() - 0 once INFO reports the link up, -1 after @ms; sleeps
+ * in poll(POLLPRI) between link state changes.
+ */
 int wait_link_up(int fd, int ms);
 /** read_sysfs() - /sys/class/cmshm/<dev>/<attr> without the newline. */
 int read_sysfs(const char *dev, const char *attr, char *buf, size_t n);
