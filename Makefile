@@ -11,6 +11,8 @@
 #   make demo                 boot Debian's arm64 kernel in QEMU and show
 #                             messages going both ways
 #   make fuzz                 run the protocol fuzzer for longer
+#   make check-model          relacy model check of include/cmshm/ (C++11
+#                             memory model; needs relacy-dev), TAP output
 #   make check-kernels        build for every kernel of tests/vm/kernels.sh
 #                             (Debian 6.1 arm64/amd64/armhf, 6.12 arm64,
 #                             arm64 PREEMPT_RT, amd64) and run the
@@ -53,6 +55,9 @@ check: deps
 		"doc-remote=tests/vm/doc-remote/run.sh" \
 		"faults=tests/vm/faults/run.sh"
 
+check-model:
+	$(MAKE) -s -C tests/model check
+
 check-kernels: deps
 	tests/run-suites.sh "kernels=tests/vm/check-kernels.sh"
 
@@ -75,5 +80,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
-.PHONY: all modules modules_install userspace deps check check-kernels check-debug \
-	check-debug-kcsan check-debug-rt fuzz demo clean
+.PHONY: all modules modules_install userspace deps check check-model check-kernels \
+	check-debug check-debug-kcsan check-debug-rt fuzz demo clean

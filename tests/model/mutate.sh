@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# Barrier mutation test of the relacy model check: for every barrier call
+# (cmshm_rmb/cmshm_wmb/cmshm_mb) in cmshm_ring.h and cmshm_link.h, build
+# model_check against a copy of include/cmshm/ with that one call removed
+# (build/model/mutants/<file>-<line>/cmshm/) and run every scenario. A
+# removal counts as caught when a scenario that passes on the unmodified
+# headers fails; one TAP line per barrier. A barrier no scenario catches is
+# reported as "not ok" (a gap in the model or a barrier that is not needed).
+#
+#   tests/model/mutate.sh [-i ITERATIONS]
+#
+# Exits non-zero if any removal is not caught.
+
+set -u
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$REPO/build/model}
+ITERS=200000
+[ "${1:-}" = -i ] && ITERS=$2
+MUT=$BUILD/mutants
+mkdir -p "$MUT"
+
+# Scenarios that pass on the current headers (the baseline).
+make -s -C "$REPO/tests/model" BUILD="$BUILD" all >/dev/null || exit 2
+base=$("$BUILD/model_check" -q -i "$ITERS" | sed -n 's/^ok [0-9]* - \([a-z_]*\) .*/\1/p')
+failing=$("$BUILD/model_check" -q -i "$ITERS" | sed -n 's/^not ok [0-9]* - \([a-z_]*\) .*/\1/p')
+echo "# baseline: passing: $(echo $base)"
+echo "# baseline: failing (not used to catch mutants): $(echo $failing)"
+
+# file:line of every barrier statement (not the ones in comments).
+sites=$(cd "$REPO/include/cmshm" &&
+	grep -nE '^[[:space:]]*cmshm_(rmb|wmb|mb)\(\);' cmshm_ring.h cmshm_link.h |
+	cut -d: -f1,2)
+echo "1..$(echo "$sites" | wc -l)"
+rc=0
+for s in $sites; do
+	f=${s%%:*}
+	l=${s##*:}
+	d=$MUT/${f%.h}-$l
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$REPO/include/cmshm" "$d/"
+	call=$(sed -n "${l}p" "$d/cmshm/$f" | grep -oE 'cmshm_(rmb|wmb|mb)\(\)')
+	func=$(awk -v l="$l" 'NR <= l && /^static inline/ { fn = $0 } NR == l { print fn }' \
+		"$d/cmshm/$f" | sed -E 's/.*[ *](cmshm_[a-z_0-9]+)\(.*/\1/')
+	sed -i -E "${l}s/cmshm_(rmb|wmb|mb)\(\);/\/* mutant: barrier removed *\/;/" \
+		"$d/cmshm/$f"
+	if ! make -s -C "$REPO/tests/model" BUILD="$d" PROTO_INC="$d" all \
+		>"$d/build.log" 2>&1; then
+		echo "not ok - removing $call at $f:$l ($func): build failed, see $d/build.log"
+		rc=1
+		continue
+	fi
+	"$d/model_check" -q -i "$ITERS" >"$d/tap.txt" 2>&1
+	caught=
+	for t in $(sed -n 's/^not ok [0-9]* - \([a-z_]*\) .*/\1/p' "$d/tap.txt"); do
+		case " $(echo $base) " in *" $t "*) caught="$caught $t";; esac
+	done
+	if [ -n "$caught" ]; then
+		first=$(echo $caught | cut -d' ' -f1)
+		why=$(sed -n "s/^not ok [0-9]* - $first .*: \(.*\) at iteration.*/\1/p" "$d/tap.txt")
+		echo "ok - removing $call at $f:$l ($func) is caught by scenario$caught ($first: $why)"
+	else
+		echo "not ok - removing $call at $f:$l ($func) is caught by no scenario"
+		rc=1
+	fi
+done
+exit $rc

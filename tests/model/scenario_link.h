@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Handshake and restart scenarios (cmshm_link_start()/cmshm_link_update()):
+ *
+ *   (c) handshake_host_first / handshake_remote_first: from stale RAM (the
+ *       ctrl blocks READY with an old, mutually acknowledged session pair,
+ *       old indices, and old valid-looking messages in both data areas),
+ *       one side starts and the other follows once it sees it READY; then
+ *       both exchange 2 messages each way. No old message may be read, and
+ *       the link may not go down.
+ *   (d) restart_producer / restart_consumer: the link is up (sessions H1,
+ *       R1), the host-side and remote-side traffic runs, and the remote
+ *       restarts with session R2 after its first message (as the producer
+ *       of r2h, or as the consumer of h2r). The producer sends at most 2
+ *       messages before it knows of the restart, then one final message
+ *       once the link is up again. The consumer must receive the final
+ *       one, and every message it receives must be intact and newer than
+ *       the last ("no message is ever delivered twice"); losses before the
+ *       final one are allowed.
+ *
+ *       restart_*_failclosed: the same, but a side that gets a protocol
+ *       error does what the Linux driver does (restart with a new
+ *       session), and only "never twice, never corrupted" is checked.
+ *
+ * A -CMSHM_EPROTO between these honest peers is a failure (except in the
+ * fail-closed variants) unless cmshm_link_peer_unchanged() classifies it
+ * as a restart.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#ifndef CMSHM_SCENARIO_LINK_H
+#define CMSHM_SCENARIO_LINK_H
+
+#include "model_common.h"
+
+#define MODEL_OLD_H	0x0e1u	/* sessions of an earlier boot */
+#define MODEL_OLD_R	0x0e2u
+#define MODEL_H1	0x101u
+#define MODEL_R1	0x201u
+#define MODEL_R2	0x202u
+#define MODEL_OLD_SEQ	9u	/* sequence number of the stale messages */
+#define MODEL_FINAL	0x800u	/* flag in the sequence: last message */
+#define MODEL_LINK_MSGS	2u
+
+/* A valid-looking record of message @seq at byte @off of the region. */
+static inline void model_put_record(struct model_world *m, uint32_t off,
+				    uint32_t seq)
+{
+	uint32_t i;
+
+	m->set(off, MODEL_MSG_LEN);
+	m->set(off + 4u, 0);
+	for (i = 0; i < MODEL_MSG_WORDS; i++)
+		m->set(off + 8u + 4u * i, model_pat(seq, i));
+}
+
+/* Shared ctrl block of @side := {state, session, ack, 0}. */
+static inline void model_put_ctrl(struct model_world *m, unsigned side,
+				  uint32_t state, uint32_t session,
+				  uint32_t ack)
+{
+	uint32_t off = side == MODEL_HOST ? MODEL_HOST_CTRL : MODEL_REMOTE_CTRL;
+
+	m->set(off, state);
+	m->set(off + 4u, session);
+	m->set(off + 8u, ack);
+	m->set(off + 12u, 0);
+}
+
+/* Wait (polling, as the remote does at start) for the peer READY with a
+ * session that is not @old. The loads are the documented remote step 1;
+ * link_start()'s own barriers follow.
+ */
+static inline void model_wait_ready(struct cmshm_link *l, uint32_t old)
+{
+	for (;;) {
+		uint32_t st = cmshm_load32(&l->peer->state);
+		uint32_t se = cmshm_load32(&l->peer->session);
+
+		if (st == CMSHM_STATE_READY && se && se != old)
+			return;
+		model_pause();
+	}
+}
+
+/* A ring call failed with -CMSHM_EPROTO: only a restart may explain it. */
+static inline void model_eproto(struct cmshm_link *l)
+{
+	MODEL_CHECK(!cmshm_link_peer_unchanged(l),
+		    "protocol error between honest peers");
+}
+
+template <unsigned FIRST>
+struct handshake : rl::test_suite<handshake<FIRST>, 2> {
+	struct model_world m;
+
+	void before()
+	{
+		m.init(MODEL_GARBAGE);
+		/* An earlier boot's link, up, with messages in flight. */
+		model_put_ctrl(&m, MODEL_HOST, CMSHM_STATE_READY, MODEL_OLD_H,
+			       MODEL_OLD_R);
+		model_put_ctrl(&m, MODEL_REMOTE, CMSHM_STATE_READY,
+			       MODEL_OLD_R, MODEL_OLD_H);
+		if (FIRST == MODEL_HOST)	/* the host wrote its header */
+			model_put_ctrl(&m, MODEL_HOST, CMSHM_STATE_OFFLINE,
+				       0, 0);
+		m.set(MODEL_H2R_HEAD, 24);
+		m.set(MODEL_H2R_TAIL, 0);
+		m.set(MODEL_R2H_HEAD, 24);
+		m.set(MODEL_R2H_TAIL, 0);
+		model_put_record(&m, MODEL_H2R_DATA, MODEL_OLD_SEQ);
+		model_put_record(&m, MODEL_R2H_DATA, MODEL_OLD_SEQ);
+	}
+
+	void thread(unsigned side)
+	{
+		struct cmshm_link *l = &m.link[side];
+		uint32_t sent = 0, got = 0, seq;
+		unsigned int ev;
+		int err, busy;
+
+		if (side != FIRST)
+			model_wait_ready(l, side == MODEL_HOST ? MODEL_OLD_R :
+					 MODEL_OLD_H);
+		cmshm_link_start(l, side == MODEL_HOST ? MODEL_H1 : MODEL_R1);
+		while (sent < MODEL_LINK_MSGS || got < MODEL_LINK_MSGS) {
+			ev = cmshm_link_update(l);
+			MODEL_CHECK(!(ev & (CMSHM_LINK_DOWN | CMSHM_LINK_RESET)),
+				    "link went down without a restart");
+			busy = 0;
+			if (l->up && sent < MODEL_LINK_MSGS) {
+				err = model_send(l->tx, sent + 1u);
+				if (err == -CMSHM_EPROTO)
+					model_eproto(l);
+				if (!err) {
+					sent++;
+					busy = 1;
+				}
+			}
+			if (l->up && got < MODEL_LINK_MSGS) {
+				err = model_recv(l->rx, &seq);
+				if (err == -CMSHM_EPROTO)
+					model_eproto(l);
+				if (!err) {
+					model_check_next(got, seq);
+					got++;
+					busy = 1;
+				}
+			}
+			if (!busy)
+				model_pause();
+		}
+	}
+};
+
+typedef handshake<MODEL_HOST> handshake_host_first;
+typedef handshake<MODEL_REMOTE> handshake_remote_first;
+
+/*
+ * (d): the remote restarts; PRODUCER is the side that sends. STRICT: a
+ * protocol error between these honest peers fails, and the final message
+ * must arrive. Otherwise (fail-closed, as the Linux driver does) a side
+ * that gets a protocol error restarts itself with a new session, each
+ * thread stops after MODEL_BUDGET polls, and only "never twice, never
+ * corrupted" is checked.
+ */
+#define MODEL_BUDGET	60u
+
+template <unsigned PRODUCER, int STRICT>
+struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
+	struct model_world m;
+	uint32_t next_session[2];
+
+	void before()
+	{
+		unsigned i;
+
+		m.init(MODEL_GARBAGE);
+		model_put_ctrl(&m, MODEL_HOST, CMSHM_STATE_READY, MODEL_H1,
+			       MODEL_R1);
+		model_put_ctrl(&m, MODEL_REMOTE, CMSHM_STATE_READY, MODEL_R1,
+			       MODEL_H1);
+		m.zero_indices();
+		for (i = 0; i < 2; i++) {
+			m.link[i].session = i == MODEL_HOST ? MODEL_H1 :
+				MODEL_R1;
+			m.link[i].acked = i == MODEL_HOST ? MODEL_R1 : MODEL_H1;
+			m.link[i].up = 1;
+			m.link[i].was_up = 1;
+		}
+		next_session[MODEL_HOST] = MODEL_H1 + 1u;
+		next_session[MODEL_REMOTE] = MODEL_R2 + 1u;
+	}
+
+	/* A ring call on @side failed with -CMSHM_EPROTO. */
+	void eproto(unsigned side)
+	{
+		struct cmshm_link *l = &m.link[side];
+
+		if (STRICT) {
+			model_eproto(l);
+			return;
+		}
+		/* Fail closed: a violation restarts this side. */
+		if (cmshm_link_peer_unchanged(l))
+			cmshm_link_start(l, next_session[side]++);
+	}
+
+	int more(unsigned *rounds)
+	{
+		return STRICT || ++*rounds <= MODEL_BUDGET;
+	}
+
+	void producer(unsigned side)
+	{
+		struct cmshm_link *l = &m.link[side];
+		uint32_t seq = 1;
+		unsigned rounds = 0;
+		int reset_seen = 0, err;
+
+		while (more(&rounds)) {
+			if (side == MODEL_REMOTE && !reset_seen && seq > 1u) {
+				cmshm_link_start(l, MODEL_R2);
+				reset_seen = 1;
+			}
+			if (cmshm_link_update(l) & CMSHM_LINK_RESET)
+				reset_seen = 1;
+			if (!l->up || (!reset_seen && seq > MODEL_LINK_MSGS)) {
+				model_pause();
+				continue;
+			}
+			err = model_send(l->tx, reset_seen ?
+					 seq | MODEL_FINAL : seq);
+			if (!err && reset_seen)
+				return;
+			if (!err)
+				seq++;
+			else if (err == -CMSHM_EPROTO)
+				eproto(side);
+			else
+				model_pause();
+		}
+	}
+
+	void consumer(unsigned side)
+	{
+		struct cmshm_link *l = &m.link[side];
+		uint32_t last = 0, seq;
+		unsigned rounds = 0;
+		int restarted = 0, err;
+
+		while (more(&rounds)) {
+			if (side == MODEL_REMOTE && !restarted && last) {
+				cmshm_link_start(l, MODEL_R2);
+				restarted = 1;
+			}
+			cmshm_link_update(l);
+			if (!l->up) {
+				model_pause();
+				continue;
+			}
+			err = model_recv(l->rx, &seq);
+			if (err == -CMSHM_EPROTO)
+				eproto(side);
+			if (err) {
+				model_pause();
+				continue;
+			}
+			MODEL_CHECK((seq & ~MODEL_FINAL) > last,
+				    "message delivered twice (or reordered)");
+			last = seq & ~MODEL_FINAL;
+			if (seq & MODEL_FINAL)
+				return;
+		}
+	}
+
+	void thread(unsigned side)
+	{
+		if (side == PRODUCER)
+			producer(side);
+		else
+			consumer(side);
+	}
+};
+
+typedef restart<MODEL_REMOTE, 1> restart_producer;
+typedef restart<MODEL_HOST, 1> restart_consumer;
+typedef restart<MODEL_REMOTE, 0> restart_producer_failclosed;
+typedef restart<MODEL_HOST, 0> restart_consumer_failclosed;
+
+#endif /* CMSHM_SCENARIO_LINK_H */
