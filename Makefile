@@ -12,7 +12,10 @@
 #                             messages going both ways
 #   make fuzz                 run the protocol fuzzer for longer
 #   make check-model          relacy model check of include/cmshm/ (C++11
-#                             memory model; needs relacy-dev), TAP output
+#                             memory model; relacy-dev), TAP output; part
+#                             of make check
+#   make check-model-mutants  the model check with each barrier removed in
+#                             turn: every removal must be caught (5 min)
 #   make check-kernels        build for every kernel of tests/vm/kernels.sh
 #                             (Debian 6.1 arm64/amd64/armhf, 6.12 arm64,
 #                             arm64 PREEMPT_RT, amd64) and run the
@@ -43,6 +46,7 @@ deps:
 check: deps
 	tests/run-suites.sh \
 		"unit=$(MAKE) -s -C tests/unit check" \
+		"model=$(MAKE) -s -C tests/model check" \
 		"remote=tests/remote/selftest.sh" \
 		"tool=tests/tool/selftest.sh" \
 		"dt=tests/dt/check-bindings.sh" \
@@ -55,8 +59,12 @@ check: deps
 		"doc-remote=tests/vm/doc-remote/run.sh" \
 		"faults=tests/vm/faults/run.sh"
 
-check-model:
-	$(MAKE) -s -C tests/model check
+check-model: deps
+	tests/run-suites.sh "model=$(MAKE) -s -C tests/model check"
+
+# Each barrier of include/cmshm/ removed in turn must fail check-model.
+check-model-mutants: deps
+	tests/run-suites.sh "model-mutants=tests/model/mutate.sh"
 
 check-kernels: deps
 	tests/run-suites.sh "kernels=tests/vm/check-kernels.sh"
@@ -80,5 +88,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
-.PHONY: all modules modules_install userspace deps check check-model check-kernels \
+.PHONY: all modules modules_install userspace deps check check-model \
+	check-model-mutants check-kernels \
 	check-debug check-debug-kcsan check-debug-rt fuzz demo clean

@@ -15,7 +15,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm qemu-utils device-tree-compiler dt-schema dwarves
-	libcmocka-dev sparse clang libclang-rt-14-dev
+	libcmocka-dev sparse clang libclang-rt-14-dev relacy-dev g++
 )
 archs=(arm64 armhf)
 

@@ -62,8 +62,17 @@ struct cmshm_link {
  * @session: a nonzero value not used by the previous start of this side
  *           (random, or a counter kept across resets).
  *
- * Sequence: state OFFLINE, wmb; reset own ring indices, ack 0, session;
- * wmb; state READY; mb. The caller then rings the doorbell.
+ * Sequence: state OFFLINE, wmb; reset own ring indices, ack 0, reserved 0,
+ * session; wmb; state READY; mb. The caller then rings the doorbell.
+ *
+ * Ordering, paired with cmshm_link_read_peer() and
+ * cmshm_link_peer_unchanged(): a peer that reads any of the new index, ack
+ * or session values and then, after a read barrier, the state sees OFFLINE
+ * or later, never the READY of the previous session; a peer that reads the
+ * READY of this session and then, after a read barrier, anything else sees
+ * the resets and the new session. A peer acts only on READY, so no barrier
+ * is needed between the resets and the session (the model check's mutation
+ * test found none).
  */
 static inline void cmshm_link_start(struct cmshm_link *l, uint32_t session)
 {
@@ -72,8 +81,8 @@ static inline void cmshm_link_start(struct cmshm_link *l, uint32_t session)
 	cmshm_ring_reset(l->tx, 1);
 	cmshm_ring_reset(l->rx, 0);
 	cmshm_store32(&l->own->ack, 0);
-	cmshm_store32(&l->own->session, session);
 	cmshm_store32(&l->own->reserved, 0);
+	cmshm_store32(&l->own->session, session);
 	cmshm_wmb();
 	cmshm_store32(&l->own->state, CMSHM_STATE_READY);
 	cmshm_cache_clean(l->own, sizeof(*l->own));
@@ -99,10 +108,46 @@ static inline void cmshm_link_stop(struct cmshm_link *l, uint32_t state)
 }
 
 /**
+ * cmshm_link_read_peer() - one consistent look at the peer's control block.
+ * @l:       the link.
+ * @state:   the peer's state.
+ * @session: the peer's session.
+ * @ack:     the peer's ack.
+ *
+ * Reads session, rmb, state and ack, rmb, session again. The second rmb
+ * also orders the caller's ring index loads after the state read. Pairs
+ * with cmshm_link_start(): a new session S read first makes the state read
+ * after it see OFFLINE or S's READY, never the previous session's READY,
+ * and S's READY makes everything read after it see S's resets; an ack the peer stored after S (acknowledging us
+ * later) that is read here makes the second session read see S or later,
+ * so a session from before the peer's restart is never combined with an
+ * ack from after it.
+ *
+ * Return: 0 if both session reads agree; -1 if the peer changed its
+ * session meanwhile (it is restarting: treat it as not ready).
+ */
+static inline int cmshm_link_read_peer(const struct cmshm_link *l,
+				       uint32_t *state, uint32_t *session,
+				       uint32_t *ack)
+{
+	uint32_t again;
+
+	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
+	*session = cmshm_load32(&l->peer->session);
+	cmshm_rmb();
+	*state = cmshm_load32(&l->peer->state);
+	*ack = cmshm_load32(&l->peer->ack);
+	cmshm_rmb();
+	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
+	again = cmshm_load32(&l->peer->session);
+	return again == *session ? 0 : -1;
+}
+
+/**
  * cmshm_link_update() - follow the peer's control block.
  * @l: the link, started.
  *
- * Reads the peer's state, session and ack once each (then cmshm_rmb()).
+ * Reads the peer's control block with cmshm_link_read_peer().
  * A peer that is not READY, or has session 0, is down; any other value is
  * a peer at some stage of its start, so nothing here is a protocol error.
  * When it acknowledges a new peer session it resets the ring indices this
@@ -115,13 +160,8 @@ static inline unsigned int cmshm_link_update(struct cmshm_link *l)
 	uint32_t state, session, ack;
 	unsigned int ev = 0;
 
-	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
-	state = cmshm_load32(&l->peer->state);
-	session = cmshm_load32(&l->peer->session);
-	ack = cmshm_load32(&l->peer->ack);
-	cmshm_rmb();
-
-	if (state != CMSHM_STATE_READY || !session) {
+	if (cmshm_link_read_peer(l, &state, &session, &ack) ||
+	    state != CMSHM_STATE_READY || !session) {
 		if (l->up)
 			ev |= CMSHM_LINK_DOWN;
 		l->up = 0;
@@ -162,8 +202,11 @@ static inline unsigned int cmshm_link_update(struct cmshm_link *l)
  * A peer that restarts zeroes its ring indices (after going OFFLINE, with a
  * write barrier between), so a ring call racing with the restart can see an
  * index move backwards. Call this after the failing ring call: it reads the
- * peer's control block once more (the ring call's barrier orders it after
- * the bad index).
+ * peer's state first (the ring call's read barrier orders it after the bad
+ * index: a zeroed index read there means OFFLINE or a later state is seen
+ * here, never the READY of the old session), then, after a read barrier,
+ * the session and ack (a READY read here is the new session's, so the new
+ * session is seen).
  *
  * Return: 1 if the peer is still READY with the session we acknowledged and
  * still acknowledges ours: the bad value is a protocol violation. 0 if the
@@ -175,6 +218,7 @@ static inline int cmshm_link_peer_unchanged(struct cmshm_link *l)
 
 	cmshm_cache_invalidate(l->peer, sizeof(*l->peer));
 	state = cmshm_load32(&l->peer->state);
+	cmshm_rmb();
 	session = cmshm_load32(&l->peer->session);
 	ack = cmshm_load32(&l->peer->ack);
 	cmshm_rmb();

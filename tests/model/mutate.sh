@@ -11,7 +11,18 @@
 #
 #   tests/model/mutate.sh [-i ITERATIONS]
 #
-# Exits non-zero if any removal is not caught.
+# Exits non-zero if any removal is not caught, except for the barriers
+# this model cannot show, which are reported as TAP SKIP with the reason:
+# - the cmshm_mb() of cmshm_ring_load_tail() and cmshm_ring_release()
+#   order a load before a later store (the producer's tail read before it
+#   overwrites the freed space; the consumer's reads of a record before the
+#   tail store that frees it). relacy never lets a load return a store the
+#   other thread makes later in its program order (load buffering), which
+#   the Arm architecture allows, so removing them cannot fail here.
+# - the cmshm_mb() that ends cmshm_link_start(), cmshm_link_stop() and the
+#   acknowledgement in cmshm_link_update() orders the control block before
+#   the doorbell the caller rings next; the model has no doorbell (its
+#   threads poll).
 
 set -u
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -57,6 +68,18 @@ for s in $sites; do
 	for t in $(sed -n 's/^not ok [0-9]* - \([a-z_]*\) .*/\1/p' "$d/tap.txt"); do
 		case " $(echo $base) " in *" $t "*) caught="$caught $t";; esac
 	done
+	case "$func:$call" in
+	cmshm_ring_load_tail:cmshm_mb\(\) | cmshm_ring_release:cmshm_mb\(\))
+		why="load-to-store ordering (load buffering), not modelled" ;;
+	cmshm_link_start:cmshm_mb\(\) | cmshm_link_stop:cmshm_mb\(\) | \
+	cmshm_link_update:cmshm_mb\(\))
+		why="orders the control block before the doorbell, not modelled" ;;
+	*) why= ;;
+	esac
+	if [ -z "$caught" ] && [ -n "$why" ]; then
+		echo "ok - removing $call at $f:$l ($func) # SKIP $why"
+		continue
+	fi
 	if [ -n "$caught" ]; then
 		first=$(echo $caught | cut -d' ' -f1)
 		why=$(sed -n "s/^not ok [0-9]* - $first .*: \(.*\) at iteration.*/\1/p" "$d/tap.txt")

@@ -304,7 +304,7 @@ static void link_update_reads_once_resets_before_ack(void **state)
 {
 	struct tregion *t = *state;
 	struct lsetup s;
-	int st, se, ak, rmb, rh, rt, wmb, ackst;
+	int st, se, se2, ak, rmb, rmb2, rh, rt, wmb, ackst;
 
 	lsetup_host(t, &s);
 	cmshm_link_start(&s.l, 42);
@@ -313,15 +313,20 @@ static void link_update_reads_once_resets_before_ack(void **state)
 	s.peer->ack = 0;
 	tr_reset();
 	assert_int_equal(cmshm_link_update(&s.l), CMSHM_LINK_KICK);
+	/* session, rmb, state and ack, rmb, session again */
 	assert_int_equal(tr_count(TR_LOAD, &s.peer->state), 1);
-	assert_int_equal(tr_count(TR_LOAD, &s.peer->session), 1);
+	assert_int_equal(tr_count(TR_LOAD, &s.peer->session), 2);
 	assert_int_equal(tr_count(TR_LOAD, &s.peer->ack), 1);
-	assert_int_equal(tr_count(TR_LOAD, NULL), 3);
-	st = tr_find(TR_LOAD, &s.peer->state, 0);
+	assert_int_equal(tr_count(TR_LOAD, NULL), 4);
 	se = tr_find(TR_LOAD, &s.peer->session, 0);
+	st = tr_find(TR_LOAD, &s.peer->state, 0);
 	ak = tr_find(TR_LOAD, &s.peer->ack, 0);
+	se2 = tr_find(TR_LOAD, &s.peer->session, se + 1);
 	rmb = tr_find(TR_RMB, NULL, 0);
-	assert_true(rmb > st && rmb > se && rmb > ak);
+	rmb2 = tr_find(TR_RMB, NULL, rmb + 1);
+	assert_true(se < rmb && rmb < st && rmb < ak);
+	assert_true(st < rmb2 && ak < rmb2 && rmb2 < se2);
+	rmb = rmb2;
 	rh = tr_find(TR_STORE, s.tx.head, 0);
 	rt = tr_find(TR_STORE, s.rx.tail, 0);
 	ackst = tr_find(TR_STORE, &s.l.own->ack, 0);

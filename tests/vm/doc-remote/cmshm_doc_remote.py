@@ -187,11 +187,17 @@ class Remote:
         self.db.wr(self.args.db_out * DB_STRIDE + DB_OUT_OFF, self.db_count)
 
     def host_ctrl(self):
-        """Read the host's state, session and ack, once each."""
+        """Read the host's control block as protocol.rst's link update
+        step 1 says: session, state and ack, session again (x86 TSO keeps
+        the loads in order: no barrier is needed here). A session that
+        changed in between reads as not READY (the host is restarting)."""
         base = W_HOST * 4
-        return (self.mem.rd(base + 4 * C_STATE),
-                self.mem.rd(base + 4 * C_SESSION),
-                self.mem.rd(base + 4 * C_ACK))
+        ses = self.mem.rd(base + 4 * C_SESSION)
+        st = self.mem.rd(base + 4 * C_STATE)
+        ack = self.mem.rd(base + 4 * C_ACK)
+        if self.mem.rd(base + 4 * C_SESSION) != ses:
+            st = OFFLINE
+        return (st, ses, ack)
 
     def my_ctrl(self, word, val):
         self.mem.wr(self.hdr.remote_ctrl + 4 * word, val)
@@ -246,9 +252,9 @@ class Remote:
         self.reset_private()
         self.ack = 0
         self.my_ctrl(C_ACK, 0)
+        self.my_ctrl(C_RESERVED, 0)
         self.session = self.new_session()
         self.my_ctrl(C_SESSION, self.session)
-        self.my_ctrl(C_RESERVED, 0)
         self.my_ctrl(C_STATE, READY)
         self.ring()
 
@@ -295,7 +301,11 @@ class Remote:
         self.up = up
 
     def peer_unchanged(self):
-        st, ses, peer_ack = self.host_ctrl()
+        """protocol.rst "Untrusted input": state first, then session, ack."""
+        base = W_HOST * 4
+        st = self.mem.rd(base + 4 * C_STATE)
+        ses = self.mem.rd(base + 4 * C_SESSION)
+        peer_ack = self.mem.rd(base + 4 * C_ACK)
         return st == READY and ses == self.ack and peer_ack == self.session
 
     # ------------------------------------------------------------------
