@@ -118,10 +118,10 @@ static inline void cmshm_link_stop(struct cmshm_link *l, uint32_t state)
  * also orders the caller's ring index loads after the state read. Pairs
  * with cmshm_link_start(): a new session S read first makes the state read
  * after it see OFFLINE or S's READY, never the previous session's READY,
- * and S's READY makes everything read after it see S's resets; an ack the peer stored after S (acknowledging us
- * later) that is read here makes the second session read see S or later,
- * so a session from before the peer's restart is never combined with an
- * ack from after it.
+ * and S's READY makes everything read after it see S's resets; an ack the
+ * peer stored after S (acknowledging us later) that is read here makes the
+ * second session read see S or later, so a session from before the peer's
+ * restart is never combined with an ack from after it.
  *
  * Return: 0 if both session reads agree; -1 if the peer changed its
  * session meanwhile (it is restarting: treat it as not ready).
@@ -221,6 +221,7 @@ static inline int cmshm_link_peer_unchanged(struct cmshm_link *l)
 	cmshm_rmb();
 	session = cmshm_load32(&l->peer->session);
 	ack = cmshm_load32(&l->peer->ack);
+	/* These reads before the caller's restart stores on a violation. */
 	cmshm_rmb();
 	return state == CMSHM_STATE_READY && session == l->acked &&
 	       ack == l->session;
