@@ -110,6 +110,7 @@ static bool cmshm_doorbell_send(struct cmshm_dev *cmshm)
 	mb();
 	ret = mbox_send_message(cmshm->tx_chan, NULL);
 	if (ret < 0) {
+		/* A kick that came meanwhile (AGAIN) is dropped with it. */
 		atomic_set(&cmshm->db_state, CMSHM_DB_IDLE);
 		dev_err_ratelimited(&cmshm->dev, "doorbell failed: %d\n", ret);
 		return false;

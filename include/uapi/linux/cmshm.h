@@ -20,7 +20,10 @@
  *                         CMSHM_IOC_INFO (or was opened): wait for the
  *                         link to come up with poll(POLLPRI), then INFO
  *   POLLERR               the remote broke the protocol since this fd's
- *                         previous poll(): once per error and fd
+ *                         previous poll(): once per error and fd (an
+ *                         epoll_ctl(EPOLL_CTL_ADD) counts as a poll; the
+ *                         error still comes as POLLPRI and from read()
+ *                         and write())
  *   POLLHUP               the device was unbound (every call: ENODEV)
  * Link down is no bit at all: POLLIN/POLLOUT are simply absent.
  *
