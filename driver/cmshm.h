@@ -42,6 +42,8 @@
  * @base:           write-combined mapping of the region; unmapped when the
  *                  last reference goes. Written through at probe, then only
  *                  while !@gone under @lock (mmap() maps @phys, not this).
+ * @inode:          inode on cmshm's internal filesystem whose address_space
+ *                  every open file uses, so unbind zaps every mapping.
  * @phys:           physical address of the region.
  * @size:           bytes in the region.
  * @layout:         private copy of the header written at probe; the driver
@@ -67,9 +69,15 @@
  *                  before looking at the rings, so no wake-up is missed.
  * @lock:           guards every field below, the rings and the link, and
  *                  all access to shared memory except the doorbell path.
+ *                  Held only for bounded work: never across a sleep, and
+ *                  never across a fault on user memory (read() and write()
+ *                  copy with page faults disabled and fault the buffer in
+ *                  after dropping it), so one caller's slow fault never
+ *                  stalls another. Taken under mmap_lock by the page fault
+ *                  of a mapping (cmshm_vm_fault()), so nothing may take
+ *                  mmap_lock while holding it.
  * @gone:           the device was unbound; written under @lock, read also
- *                  locklessly (READ_ONCE) by waiters and by mmap(), which
- *                  runs under mmap_lock and must not take @lock, and by the
+ *                  locklessly (READ_ONCE) by waiters, by mmap() and by the
  *                  tx-done callback (cmshm_mbox_tx_done()).
  * @link:           handshake state.
  * @tx:             host-to-remote ring (we produce).
@@ -89,6 +97,7 @@ struct cmshm_dev {
 	struct cdev cdev;
 	int id;
 	void *base;
+	struct inode *inode;
 	phys_addr_t phys;
 	u32 size;
 	struct cmshm_header layout;
@@ -139,10 +148,19 @@ struct cmshm_file {
 	u32 link_gen;
 };
 
+/* cmshm_fops.c */
 extern const struct file_operations cmshm_fops;
 
+/* cmshm_sysfs.c */
+extern const struct attribute_group *cmshm_groups[];
+
+/* cmshm_doorbell.c */
 void cmshm_wake(struct cmshm_dev *cmshm);
 void cmshm_kick(struct cmshm_dev *cmshm);
+int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev);
+enum hrtimer_restart cmshm_poll_timer(struct hrtimer *t);
+
+/* cmshm_core.c */
 void cmshm_link_sync(struct cmshm_dev *cmshm);
 void cmshm_set_link_state(struct cmshm_dev *cmshm, u32 state);
 void cmshm_protocol_error(struct cmshm_dev *cmshm, const char *what);

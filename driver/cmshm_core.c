@@ -5,16 +5,19 @@
  * Binds to a "cmshm,shared-memory" device-tree node whose memory-region is
  * a no-map reserved-memory region, maps it write-combined, writes the
  * protocol header (include/cmshm/cmshm_layout.h), and exposes /dev/cmshmN
- * (cmshm_fops.c). Doorbells go through the mailbox framework ("tx"/"rx"
- * channels, or one bidirectional channel); without mboxes an hrtimer polls.
+ * (cmshm_fops.c) and its sysfs attributes (cmshm_sysfs.c). Doorbells go
+ * through the mailbox framework ("tx"/"rx" channels, or one bidirectional
+ * channel); without mboxes an hrtimer polls (cmshm_doorbell.c). This file
+ * has the probe, the link handshake's driver side and unbind.
  *
  * Lifetime: struct cmshm_dev embeds the class device; open files hold a
  * reference, so the struct outlives an unbind. Everything probe sets up is
  * undone by devm actions, in reverse order: unregister the node (mark gone,
- * wake waiters), free the mailbox channels, cancel the timer, cancel the
- * link work, drop the probe's reference. The mapping of the region belongs
- * to the refcounted struct (open files reach it) and goes with the last
- * reference.
+ * wake waiters, zap user mappings), free the mailbox channels, cancel the
+ * timer, cancel the link work, drop the probe's reference. The kernel
+ * mapping of the region and the inode whose address_space open files use
+ * belong to the refcounted struct (open files reach them) and go with the
+ * last reference.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -26,11 +29,11 @@
 #include <linux/of_reserved_mem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
-#include <linux/mailbox_controller.h>
+#include <linux/mount.h>
 #include <linux/platform_device.h>
+#include <linux/pseudo_fs.h>
 #include <linux/random.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
 #include "cmshm.h"
 #include "cmshm_compat.h"
@@ -44,225 +47,46 @@
 /* How long unbind waits for doorbells in flight to be reported done. */
 #define CMSHM_TX_DRAIN_MS	100
 
+/* Of the internal filesystem that holds each device's inode (no mount point). */
+#define CMSHM_FS_MAGIC		0x636d7368	/* "cmsh" */
+
 static DEFINE_IDA(cmshm_ida);
 static dev_t cmshm_devt;
+
+/*
+ * Each device has one inode on an internal filesystem, and every open file
+ * uses its address_space (cmshm_open()), whichever device node it was
+ * opened through, so that unbind reaches every mapping with one
+ * unmap_mapping_range() (the pattern of drm_fs_inode_new() and VFIO). The
+ * filesystem is pinned while a device holds an inode; simple_pin_fs()
+ * serialises the count.
+ *
+ * The type has no .owner: a mount would hold a module reference while any
+ * device is bound, and rmmod, which unbinds them, would always fail (as
+ * virtio_balloon's internal filesystem, which also has none). It is safe:
+ * the mount is internal (SB_KERNMOUNT), so the last simple_release_fs()
+ * (cmshm_dev_release()) tears the superblock down before it returns, and
+ * that release runs before the module can go (an open file holds the
+ * module through cmshm_fops.owner, and unbind drops the probe's reference).
+ */
+static struct vfsmount *cmshm_mnt;
+static int cmshm_mnt_count;
+
+static int cmshm_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, CMSHM_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type cmshm_fs_type = {
+	.name = "cmshm",
+	.init_fs_context = cmshm_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
 
 /* Mode 0600 is devtmpfs's default for a node without a devnode() mode. */
 static struct class cmshm_class = {
 	.name = "cmshm",
 };
-
-static const char * const cmshm_link_state_names[] = {
-	[CMSHM_LINK_STATE_DOWN] = "down",
-	[CMSHM_LINK_STATE_UP] = "up",
-	[CMSHM_LINK_STATE_ERROR] = "error",
-};
-
-/**
- * cmshm_wake() - wake every reader, writer and poller of @cmshm.
- * @cmshm: the device.
- *
- * Process, softirq or interrupt context, but on PREEMPT_RT not in true
- * hard-IRQ context: the wait queue's spinlock_t is a sleeping lock there.
- * Its callers satisfy that: the mailbox receive callback (see
- * cmshm_mbox_rx()) and the polling hrtimer (HRTIMER_MODE_REL, which
- * PREEMPT_RT expires in softirq thread context).
- *
- * Ordering: the bump of wake_seq is a release (smp_mb__before_atomic()):
- * what this CPU observed before the wake-up, such as the remote's ring
- * stores ordered before its doorbell, is visible to a waiter whose acquire
- * load of wake_seq (cmshm_io_begin()) returns the new value, so a waiter
- * that then finds the rings empty really did sample before this wake-up
- * and does not sleep through it.
- */
-void cmshm_wake(struct cmshm_dev *cmshm)
-{
-	/* Release; pairs with cmshm_io_begin()'s acquire (see above). */
-	smp_mb__before_atomic();
-	atomic_inc(&cmshm->wake_seq);
-	wake_up_interruptible_all(&cmshm->wq);
-}
-
-/*
- * Hand one doorbell to the framework; the caller owns db_state (BUSY).
- * Returns false if the framework refused it (db_state is IDLE again).
- */
-static bool cmshm_doorbell_send(struct cmshm_dev *cmshm)
-{
-	int ret;
-
-	/*
-	 * Publish, then ring. mb() orders every shared-memory store this CPU
-	 * made or observed before it (the caller's ring and control-block
-	 * stores, or those of a CPU whose doorbell this one took over through
-	 * db_state's fully ordered atomics: barriers are cumulative) before
-	 * the controller's register write or firmware call. Controllers do not
-	 * order it: stm32-ipcc rings with writel_relaxed(), omap-mailbox with
-	 * __raw_writel(), zynqmp-ipi with an SMC. A full barrier (DSB SY on
-	 * arm64, DSB + DMB on arm), not wmb(): virtio issues the same mb()
-	 * before a notify when weak_barriers is false. Pairs with the
-	 * remote's read barrier between its doorbell status and the rings.
-	 *
-	 * The message is NULL: a doorbell carries nothing (omap-mailbox would
-	 * send any pointer's value to the remote; zynqmp-ipi reads it as a
-	 * message and fails a channel with a buffer).
-	 */
-	mb();
-	ret = mbox_send_message(cmshm->tx_chan, NULL);
-	if (ret < 0) {
-		/* A kick that came meanwhile (AGAIN) is dropped with it. */
-		atomic_set(&cmshm->db_state, CMSHM_DB_IDLE);
-		dev_err_ratelimited(&cmshm->dev, "doorbell failed: %d\n", ret);
-		return false;
-	}
-	atomic64_inc(&cmshm->db_sent);
-	return true;
-}
-
-/*
- * The doorbell in the framework is done. Returns true if data was
- * published since it was sent: the caller now owns db_state (BUSY) and
- * sends one more. The successful cmpxchg() and the xchg() are fully
- * ordered and read the latest kicker's RMW, so its stores are ordered
- * before the next doorbell's mb().
- */
-static bool cmshm_doorbell_done(struct cmshm_dev *cmshm)
-{
-	if (atomic_cmpxchg(&cmshm->db_state, CMSHM_DB_BUSY,
-			   CMSHM_DB_IDLE) == CMSHM_DB_BUSY) {
-		/* cmshm_unregister() waits for this when gone. */
-		if (READ_ONCE(cmshm->gone))
-			wake_up_all(&cmshm->wq);
-		return false;
-	}
-	atomic_xchg(&cmshm->db_state, CMSHM_DB_BUSY);
-	return true;
-}
-
-/* Send doorbells while db_state is owned and one is owed. */
-static void cmshm_doorbell_run(struct cmshm_dev *cmshm)
-{
-	do {
-		if (!cmshm_doorbell_send(cmshm))
-			return;
-		if (cmshm->db_ack)
-			mbox_client_txdone(cmshm->tx_chan, 0);
-		else if (cmshm_mbox_reports_null_done())
-			return;	/* by interrupt or polling: tx_done follows */
-		/* else: sent at once and never reported (cmshm_compat.h) */
-	} while (cmshm_doorbell_done(cmshm));
-}
-
-/**
- * cmshm_kick() - ring the remote's doorbell after publishing.
- * @cmshm: the device.
- *
- * Any context that may call mbox_send_message() without blocking (process
- * context under cmshm->lock here; the tx-done path is atomic). No-op in
- * polling mode. At most one doorbell is handed to the framework at a
- * time, whatever the controller's TX-done discipline (interrupt, polling,
- * or acknowledged here for a controller with neither): a kick while one is
- * in flight only marks db_state AGAIN, and the completion of that one
- * sends the next (cmshm_doorbell_done()), after a new mb(). So data
- * published before any kick is always followed by a doorbell sent after
- * it, the framework's queue never fills, and a controller that takes one
- * doorbell at a time (-EBUSY from send_data()) never has one left behind.
- * Where the framework does not track NULL messages (see
- * cmshm_mbox_reports_null_done()) each doorbell is sent at once and counts
- * as done when mbox_send_message() returns; a controller that refuses a
- * doorbell there leaves it queued until the next one, which only the
- * framework fix cures.
- */
-void cmshm_kick(struct cmshm_dev *cmshm)
-{
-	int old, new;
-
-	if (!cmshm->tx_chan)
-		return;
-	/* A fully ordered RMW even when only AGAIN is kept: see above. */
-	old = atomic_read(&cmshm->db_state);
-	do {
-		new = old == CMSHM_DB_IDLE ? CMSHM_DB_BUSY : CMSHM_DB_AGAIN;
-	} while (!atomic_try_cmpxchg(&cmshm->db_state, &old, new));
-	if (old != CMSHM_DB_IDLE) {
-		atomic64_inc(&cmshm->db_coalesced);
-		return;
-	}
-	cmshm_doorbell_run(cmshm);
-}
-
-/*
- * TX done by the controller's interrupt or the framework's polling, in
- * the context either runs in (hard IRQ, thread or hrtimer).
- */
-static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
-{
-	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
-
-	/* Acknowledged by us, or not tracked: cmshm_doorbell_run() follows. */
-	if (cmshm->db_ack || !cmshm_mbox_reports_null_done())
-		return;
-	if (cmshm_doorbell_done(cmshm))
-		cmshm_doorbell_run(cmshm);
-}
-
-/**
- * cmshm_mbox_rx() - receive callback: the remote rang our doorbell.
- * @cl:  our mailbox client.
- * @msg: the controller's message; ignored (a doorbell carries no data, and
- *       nothing the remote sends is trusted).
- *
- * Called by mbox_chan_received_data() in the context the controller's
- * interrupt handler runs in. Without PREEMPT_RT that is hard-IRQ context
- * (imx-mu, omap-mailbox) or an IRQ thread (stm32-ipcc); with PREEMPT_RT
- * every handler not requested with IRQF_NO_THREAD is force-threaded, so it
- * is a preemptible thread. What it does is allowed in all of them: counter
- * increments, wake_up() (a raw spinlock without PREEMPT_RT, a sleeping
- * spinlock_t in a thread with it) and schedule_work(); it reads no shared
- * memory and takes no mutex. Not supported: a controller that calls it
- * from true hard-IRQ context on PREEMPT_RT (IRQF_NO_THREAD, a _HARD
- * hrtimer): wake_up() would sleep in atomic context there, and the debug RT
- * kernel of make check-debug-rt reports it (tests/mailbox/'s
- * rx_context=hardirq shows it). The handshake and everything that touches
- * shared memory run later in cmshm_link_work() or in the reader's context.
- */
-static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
-{
-	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
-
-	atomic64_inc(&cmshm->db_received);
-	cmshm_wake(cmshm);
-	schedule_work(&cmshm->link_work);
-}
-
-/*
- * Polling mode: what a doorbell from the remote would announce is a change
- * of one of the words it writes: its control block, the remote-to-host
- * head, the host-to-remote tail. Each is read once per tick and only
- * compared with the previous tick's (never trusted: the link work and the
- * readers validate what they use); the waiters and the link work are
- * woken only when one changed, so an idle link costs a timer tick and five
- * loads, not a wake-up of every waiter and a kworker.
- */
-static enum hrtimer_restart cmshm_poll_timer(struct hrtimer *t)
-{
-	struct cmshm_dev *cmshm = container_of(t, struct cmshm_dev, poll_timer);
-	u32 now[CMSHM_POLL_WORDS];
-
-	now[0] = READ_ONCE(cmshm->link.peer->state);
-	now[1] = READ_ONCE(cmshm->link.peer->session);
-	now[2] = READ_ONCE(cmshm->link.peer->ack);
-	now[3] = READ_ONCE(*cmshm->rx.head);
-	now[4] = READ_ONCE(*cmshm->tx.tail);
-	if (memcmp(now, cmshm->poll_seen, sizeof(now))) {
-		memcpy(cmshm->poll_seen, now, sizeof(now));
-		cmshm_wake(cmshm);
-		schedule_work(&cmshm->link_work);
-	}
-	hrtimer_forward_now(t, ns_to_ktime((u64)cmshm->poll_interval *
-					   NSEC_PER_USEC));
-	return HRTIMER_RESTART;
-}
 
 static u32 cmshm_new_session(u32 old)
 {
@@ -358,97 +182,6 @@ static void cmshm_link_work(struct work_struct *work)
 	mutex_unlock(&cmshm->lock);
 }
 
-static ssize_t link_state_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev);
-	u32 state;
-
-	/* What the link work last saw: reading sysfs changes nothing. */
-	mutex_lock(&cmshm->lock);
-	state = cmshm->link_state;
-	mutex_unlock(&cmshm->lock);
-	return sysfs_emit(buf, "%s\n", cmshm_link_state_names[state]);
-}
-static DEVICE_ATTR_RO(link_state);
-
-#define CMSHM_LAYOUT_ATTR(_name, _expr)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev); \
-									\
-	return sysfs_emit(buf, "%u\n", (unsigned int)(_expr));		\
-}									\
-static DEVICE_ATTR_RO(_name)
-
-CMSHM_LAYOUT_ATTR(region_size, cmshm->size);
-CMSHM_LAYOUT_ATTR(app_size, cmshm->layout.app_size);
-CMSHM_LAYOUT_ATTR(ring_size, cmshm->layout.h2r.size);
-CMSHM_LAYOUT_ATTR(max_message_size, cmshm->tx.max_msg);
-
-static struct attribute *cmshm_attrs[] = {
-	&dev_attr_link_state.attr,
-	&dev_attr_region_size.attr,
-	&dev_attr_app_size.attr,
-	&dev_attr_ring_size.attr,
-	&dev_attr_max_message_size.attr,
-	NULL,
-};
-
-static const struct attribute_group cmshm_group = {
-	.attrs = cmshm_attrs,
-};
-
-/* statistics/<counter>: a snapshot taken under cmshm->lock. */
-#define CMSHM_STAT_ATTR(_name, _expr)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev); \
-	u64 v;								\
-									\
-	mutex_lock(&cmshm->lock);					\
-	v = (_expr);							\
-	mutex_unlock(&cmshm->lock);					\
-	return sysfs_emit(buf, "%llu\n", v);				\
-}									\
-static DEVICE_ATTR_RO(_name)
-
-CMSHM_STAT_ATTR(tx_messages, cmshm->stats.tx_messages);
-CMSHM_STAT_ATTR(tx_bytes, cmshm->stats.tx_bytes);
-CMSHM_STAT_ATTR(rx_messages, cmshm->stats.rx_messages);
-CMSHM_STAT_ATTR(rx_bytes, cmshm->stats.rx_bytes);
-CMSHM_STAT_ATTR(doorbells_sent, atomic64_read(&cmshm->db_sent));
-CMSHM_STAT_ATTR(doorbells_received, atomic64_read(&cmshm->db_received));
-CMSHM_STAT_ATTR(doorbells_coalesced, atomic64_read(&cmshm->db_coalesced));
-CMSHM_STAT_ATTR(protocol_errors, cmshm->stats.protocol_errors);
-CMSHM_STAT_ATTR(peer_resets, cmshm->stats.peer_resets);
-
-static struct attribute *cmshm_stat_attrs[] = {
-	&dev_attr_tx_messages.attr,
-	&dev_attr_tx_bytes.attr,
-	&dev_attr_rx_messages.attr,
-	&dev_attr_rx_bytes.attr,
-	&dev_attr_doorbells_sent.attr,
-	&dev_attr_doorbells_received.attr,
-	&dev_attr_doorbells_coalesced.attr,
-	&dev_attr_protocol_errors.attr,
-	&dev_attr_peer_resets.attr,
-	NULL,
-};
-
-static const struct attribute_group cmshm_stat_group = {
-	.name = "statistics",
-	.attrs = cmshm_stat_attrs,
-};
-
-static const struct attribute_group *cmshm_groups[] = {
-	&cmshm_group,
-	&cmshm_stat_group,
-	NULL,
-};
-
 static void cmshm_dev_release(struct device *dev)
 {
 	struct cmshm_dev *cmshm = container_of(dev, struct cmshm_dev, dev);
@@ -457,6 +190,10 @@ static void cmshm_dev_release(struct device *dev)
 		ida_free(&cmshm_ida, cmshm->id);
 	if (cmshm->base)
 		memunmap(cmshm->base);
+	if (cmshm->inode) {
+		iput(cmshm->inode);
+		simple_release_fs(&cmshm_mnt, &cmshm_mnt_count);
+	}
 	mutex_destroy(&cmshm->lock);
 	kfree(cmshm);
 }
@@ -464,11 +201,6 @@ static void cmshm_dev_release(struct device *dev)
 static void cmshm_put_dev(void *data)
 {
 	put_device(data);
-}
-
-static void cmshm_free_chan(void *chan)
-{
-	mbox_free_channel(chan);
 }
 
 static void cmshm_cancel_work(void *data)
@@ -497,6 +229,11 @@ static void cmshm_unregister(void *data)
 	mutex_unlock(&cmshm->lock);
 	cmshm_wake(cmshm);
 	/*
+	 * Every page a fault inserted while !gone goes; no fault inserts one
+	 * from now on (cmshm_vm_fault() checks gone under the lock).
+	 */
+	unmap_mapping_range(cmshm->inode->i_mapping, 0, 0, 1);
+	/*
 	 * The channels are freed next. The framework's tx_tick() calls our
 	 * tx_done after dropping the channel lock and reads chan->cl there,
 	 * which mbox_free_channel() clears: a doorbell still in flight
@@ -512,6 +249,25 @@ static void cmshm_unregister(void *data)
 	/* No new open can reach us: a rebind may take the number now. */
 	ida_free(&cmshm_ida, cmshm->id);
 	cmshm->id = -1;
+}
+
+/* The device's inode on the internal filesystem; see cmshm_mnt. */
+static int cmshm_get_inode(struct cmshm_dev *cmshm, struct device *dev)
+{
+	struct inode *inode;
+	int ret;
+
+	ret = simple_pin_fs(&cmshm_fs_type, &cmshm_mnt, &cmshm_mnt_count);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot mount cmshm's filesystem\n");
+	inode = alloc_anon_inode(cmshm_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		simple_release_fs(&cmshm_mnt, &cmshm_mnt_count);
+		return dev_err_probe(dev, PTR_ERR(inode),
+				     "cannot allocate an inode\n");
+	}
+	cmshm->inode = inode;
+	return 0;
 }
 
 static int cmshm_get_region(struct cmshm_dev *cmshm, struct device *dev)
@@ -542,101 +298,6 @@ static int cmshm_get_region(struct cmshm_dev *cmshm, struct device *dev)
 				     "memory-region larger than 4 GiB\n");
 	cmshm->phys = rmem->base;
 	cmshm->size = rmem->size;
-	return 0;
-}
-
-/*
- * Whether the client must report TX done on @chan: the controller
- * registered with neither txdone_irq nor txdone_poll, the case in which
- * the framework expects mbox_client_txdone() (mbox_controller_register(),
- * drivers/mailbox/mailbox.c). The client API offers no accessor for it, so
- * the controller's declared capabilities are read here, once, at probe.
- */
-static bool cmshm_mbox_wants_ack(struct mbox_chan *chan)
-{
-	return !chan->mbox->txdone_irq && !chan->mbox->txdone_poll;
-}
-
-/*
- * Request one doorbell channel: by @name, or the only one if @name is NULL.
- *
- * knows_txdone is set only for a controller that reports TX done neither by
- * interrupt nor by polling: set for a polling one, it would turn that
- * controller's TX done into ours, and a doorbell sent while the hardware
- * still shows the previous one (-EBUSY) would stay queued in the framework.
- * For the controller that needs it, the channel is requested a second time
- * with it: mbox_free_channel() turns a channel acknowledged by its client
- * into a polling one (as if knows_txdone had made it so), and only
- * knows_txdone turns it back at the next request; without it, a
- * channel requested again after an unbind starts the controller's polling
- * timer, which it never set up (a WARNING in hrtimer_start_range_ns() from
- * msg_submit(), seen on 6.1 in the lifecycle scenario with txdone=ack).
- */
-static struct mbox_chan *cmshm_request_chan(struct cmshm_dev *cmshm,
-					    const char *name)
-{
-	struct mbox_client *cl = &cmshm->mbox_cl;
-	struct mbox_chan *chan;
-
-	cl->knows_txdone = false;
-	chan = name ? mbox_request_channel_byname(cl, name) :
-		      mbox_request_channel(cl, 0);
-	if (IS_ERR(chan) || !cmshm_mbox_wants_ack(chan))
-		return chan;
-	mbox_free_channel(chan);
-	cl->knows_txdone = true;
-	return name ? mbox_request_channel_byname(cl, name) :
-		      mbox_request_channel(cl, 0);
-}
-
-/*
- * Request the doorbell channels. Everything the callbacks reach (the wait
- * queue, the link work, the link's pointers) is set up before: a doorbell
- * latched while no client was bound fires as soon as startup() enables it.
- */
-static int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
-{
-	struct device_node *np = dev->of_node;
-	struct mbox_chan *chan;
-	int ret;
-
-	cmshm->mbox_cl.dev = dev;
-	cmshm->mbox_cl.rx_callback = cmshm_mbox_rx;
-	cmshm->mbox_cl.tx_done = cmshm_mbox_tx_done;
-	cmshm->mbox_cl.tx_block = false;
-
-	if (!of_property_present(np, "mbox-names")) {
-		chan = cmshm_request_chan(cmshm, NULL);
-		if (IS_ERR(chan))
-			return dev_err_probe(dev, PTR_ERR(chan),
-					     "cannot get mailbox channel\n");
-		ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
-		if (ret)
-			return ret;
-		cmshm->tx_chan = chan;
-		cmshm->rx_chan = chan;
-		cmshm->db_ack = cmshm_mbox_wants_ack(chan);
-		return 0;
-	}
-
-	chan = cmshm_request_chan(cmshm, "tx");
-	if (IS_ERR(chan))
-		return dev_err_probe(dev, PTR_ERR(chan),
-				     "cannot get mailbox channel \"tx\"\n");
-	ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
-	if (ret)
-		return ret;
-	cmshm->tx_chan = chan;
-	cmshm->db_ack = cmshm_mbox_wants_ack(chan);
-
-	chan = cmshm_request_chan(cmshm, "rx");
-	if (IS_ERR(chan))
-		return dev_err_probe(dev, PTR_ERR(chan),
-				     "cannot get mailbox channel \"rx\"\n");
-	ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
-	if (ret)
-		return ret;
-	cmshm->rx_chan = chan;
 	return 0;
 }
 
@@ -705,6 +366,9 @@ static int cmshm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	ret = cmshm_get_inode(cmshm, dev);
+	if (ret)
+		return ret;
 	ret = cmshm_get_region(cmshm, dev);
 	if (ret)
 		return ret;

@@ -12,15 +12,25 @@
  *
  * After the remote restarted, read() and write() each return -ECONNRESET
  * once per open file; after the remote broke the protocol, -EPROTO once.
- * After unbind every call returns -ENODEV (poll: EPOLLHUP). lseek() fails
- * with -ESPIPE (stream_open()).
+ * After unbind every call returns -ENODEV (poll: EPOLLHUP) and a mapping
+ * of the application area raises SIGBUS. lseek() fails with -ESPIPE
+ * (stream_open()).
+ *
+ * cmshm->lock is never held across a fault on user memory: read() and
+ * write() copy between the user's buffer and the ring with page faults
+ * disabled, and on a fault drop the lock, fault the buffer in (which may
+ * sleep for as long as userfaultfd, FUSE or swap take) and start again.
+ * So a caller whose buffer faults slowly stalls only itself, never the
+ * other direction, poll(), sysfs, the link work or unbind.
  *
  * Copyright (C) 2026 The cmshm authors
  */
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -43,6 +53,8 @@ static int cmshm_open(struct inode *inode, struct file *file)
 		return -ENODEV;
 	}
 	get_device(&cmshm->dev);
+	/* One address_space per device, so unbind can zap every mapping. */
+	file->f_mapping = cmshm->inode->i_mapping;
 	cf->cmshm = cmshm;
 	cf->rd_gen = cmshm->event_gen;
 	cf->wr_gen = cmshm->event_gen;
@@ -174,6 +186,25 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 	}
 }
 
+/**
+ * cmshm_read() - receive one whole message.
+ * @file:  an open /dev/cmshmN.
+ * @buf:   user buffer.
+ * @count: bytes at @buf.
+ * @ppos:  unused (stream).
+ *
+ * Process context; sleeps (interruptibly) until a message arrives unless
+ * O_NONBLOCK. The payload is copied out of shared memory under
+ * cmshm->lock with page faults disabled; if @buf is not resident the lock
+ * is dropped, @buf is faulted in with fault_in_safe_writeable() (which
+ * writes nothing) and the call starts over: the message stays queued
+ * meanwhile, so it is the next one read unless the remote restarts.
+ *
+ * Return: the message length; 0 for @count 0; -EMSGSIZE if the message
+ * is longer than @count (it stays queued); -EFAULT if @buf cannot be
+ * written (it stays queued); -EINTR if killed while faulting @buf in; the
+ * errors of cmshm_io_begin().
+ */
 static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos)
 {
@@ -184,24 +215,51 @@ static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 
 	if (!count)
 		return 0;
-	ret = cmshm_io_begin(cf, file, &io);
-	if (ret)
-		return ret;
-	if (io.len > count) {
-		ret = -EMSGSIZE;	/* the message stays queued */
-	} else if (copy_to_user(buf, io.msg, io.len)) {
-		ret = -EFAULT;
-	} else {
-		cmshm_ring_release(&cmshm->rx);
-		cmshm->stats.rx_messages++;
-		cmshm->stats.rx_bytes += io.len;
-		cmshm_kick(cmshm);
-		ret = io.len;
+	for (;;) {
+		ret = cmshm_io_begin(cf, file, &io);
+		if (ret)
+			return ret;
+		if (io.len > count) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		if (!copy_to_user_nofault(buf, io.msg, io.len)) {
+			cmshm_ring_release(&cmshm->rx);
+			cmshm->stats.rx_messages++;
+			cmshm->stats.rx_bytes += io.len;
+			cmshm_kick(cmshm);
+			ret = io.len;
+			break;
+		}
+		/* Not resident: fault it in with no lock held, then retry. */
+		mutex_unlock(&cmshm->lock);
+		if (fault_in_safe_writeable(buf, io.len))
+			return -EFAULT;
+		/* As generic_perform_write(): a killed task does not loop. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
 	mutex_unlock(&cmshm->lock);
 	return ret;
 }
 
+/**
+ * cmshm_write() - send one whole message.
+ * @file:  an open /dev/cmshmN.
+ * @buf:   the message.
+ * @count: its length, 1..max_msg_size bytes.
+ * @ppos:  unused (stream).
+ *
+ * Process context; sleeps (interruptibly) while the ring is full or the
+ * link is down unless O_NONBLOCK. The payload is copied into the reserved
+ * record under cmshm->lock with page faults disabled; if @buf is not
+ * resident the lock is dropped with nothing published, @buf is faulted
+ * in with fault_in_readable() and the call starts over.
+ *
+ * Return: @count; 0 for @count 0; -EMSGSIZE above max_msg_size; -EFAULT if
+ * @buf cannot be read (nothing is sent); -EINTR if killed while faulting
+ * @buf in; the errors of cmshm_io_begin().
+ */
 static ssize_t cmshm_write(struct file *file, const char __user *buf,
 			   size_t count, loff_t *ppos)
 {
@@ -215,18 +273,24 @@ static ssize_t cmshm_write(struct file *file, const char __user *buf,
 	/* max_msg is fixed at probe. */
 	if (count > cmshm->tx.max_msg)
 		return -EMSGSIZE;
-	ret = cmshm_io_begin(cf, file, &io);
-	if (ret)
-		return ret;
-	/* Nothing is published if the copy faults: the slot is dropped. */
-	if (copy_from_user(io.slot, buf, count)) {
-		ret = -EFAULT;
-	} else {
-		cmshm_ring_commit(&cmshm->tx);
-		cmshm->stats.tx_messages++;
-		cmshm->stats.tx_bytes += count;
-		cmshm_kick(cmshm);
-		ret = count;
+	for (;;) {
+		ret = cmshm_io_begin(cf, file, &io);
+		if (ret)
+			return ret;
+		if (!copy_from_user_nofault(io.slot, buf, count)) {
+			cmshm_ring_commit(&cmshm->tx);
+			cmshm->stats.tx_messages++;
+			cmshm->stats.tx_bytes += count;
+			cmshm_kick(cmshm);
+			ret = count;
+			break;
+		}
+		/* Nothing is published: the reservation is dropped. */
+		mutex_unlock(&cmshm->lock);
+		if (fault_in_readable(buf, count))
+			return -EFAULT;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
 	mutex_unlock(&cmshm->lock);
 	return ret;
@@ -305,30 +369,69 @@ unlock:
 	return mask;
 }
 
+/*
+ * A page of the application area is touched. Each page is inserted on its
+ * first fault, under cmshm->lock, so that one inserted before unbind marks
+ * the device gone is removed by cmshm_unregister()'s zap, and none is
+ * inserted after: a mapping used after unbind raises SIGBUS. The mapping
+ * holds the file, so the device outlives it.
+ */
+static vm_fault_t cmshm_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct cmshm_file *cf = vma->vm_file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	mutex_lock(&cmshm->lock);
+	/* cmshm_mmap() checked the range; vm_pgoff cannot change since. */
+	if (!cmshm->gone)
+		ret = vmf_insert_pfn(vma, vmf->address,
+				     PHYS_PFN(cmshm->phys +
+					      cmshm->layout.app_offset) +
+				     vmf->pgoff);
+	mutex_unlock(&cmshm->lock);
+	return ret;
+}
+
+static const struct vm_operations_struct cmshm_vm_ops = {
+	.fault = cmshm_vm_fault,
+};
+
+/**
+ * cmshm_mmap() - map the application area, MAP_SHARED, write-combined.
+ * @file: an open /dev/cmshmN.
+ * @vma:  the new mapping; its offset is into the application area.
+ *
+ * Process context, mmap_lock held for writing. Maps nothing yet: pages are
+ * inserted by cmshm_vm_fault() and removed at unbind.
+ *
+ * Return: 0; -EINVAL for a private mapping or a range outside the area;
+ * -EPERM for PROT_EXEC; -ENODEV after unbind.
+ */
 static int cmshm_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct cmshm_file *cf = file->private_data;
 	struct cmshm_dev *cmshm = cf->cmshm;
+	unsigned long pages = cmshm->layout.app_size >> PAGE_SHIFT;
 
 	/* VM_MAYSHARE: VM_SHARED is cleared for a read-only fd. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
-	/*
-	 * Not under cmshm->lock: mmap_lock is held here, and read()/write()
-	 * fault on user memory (mmap_lock) while holding cmshm->lock. A map
-	 * racing with unbind is harmless: the region stays reserved, and
-	 * phys and layout never change after probe.
-	 */
+	/* app_offset and app_size are page multiples (cmshm_layout_init()). */
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+	/* A map racing with unbind gets SIGBUS at its first touch. */
 	if (READ_ONCE(cmshm->gone))
 		return -ENODEV;
 	vm_flags_clear(vma, VM_MAYEXEC);
-	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
+		     VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	/* Checks vm_pgoff and the length against the application area. */
-	return vm_iomap_memory(vma, cmshm->phys + cmshm->layout.app_offset,
-			       cmshm->layout.app_size);
+	vma->vm_ops = &cmshm_vm_ops;
+	return 0;
 }
 
 static long cmshm_ioctl(struct file *file, unsigned int cmd,

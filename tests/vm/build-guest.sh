@@ -6,7 +6,8 @@
 # folder (default build/guest/<kernel name>, or $CMSHM_GUEST_DIR), and the
 # host side into build/host/:
 #   <guest>/cmshm.ko, cmshm_test_mbox.ko      for that kernel
-#   <guest>/cmshm-tool, cmshm-vmtest, cmshm-lifecycle   static, for its
+#   <guest>/cmshm-tool, cmshm-vmtest, cmshm-lifecycle, cmshm-stall
+#                                             static, for its
 #                                             architecture (bootable
 #                                             kernels only)
 #   build/host/cmshm-remote                   the remote-core emulator
@@ -47,7 +48,7 @@ make -s -C "$top"/userspace >&2
 make -s -C "$top"/userspace CROSS="$KCROSS" >&2
 # userspace/Makefile names the folder after the compiler's first word.
 cp "$top/build/${KCROSS%%-*}/cmshm-tool" "$out"/
-for prog in cmshm-vmtest cmshm-lifecycle; do
+for prog in cmshm-vmtest cmshm-lifecycle cmshm-stall; do
 	"${KCROSS}gcc" -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
 		-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
 		"$top/tests/vm/guest/$prog.c" "$top"/tests/vm/guest/vmtest.c \

@@ -10,7 +10,7 @@
 # Usage: tests/vm/run-integration.sh [--kernel NAME] [SCENARIO...]
 # NAME: a bootable kernel of tests/vm/kernels.sh (default $CMSHM_KERNEL, else
 # 6.1; $CMSHM_VM_KERNEL_ENV, a debug kernel's env file, overrides it).
-# Scenarios (default: all): functional stream lifecycle load txdone
+# Scenarios (default: all): functional stream lifecycle stall load txdone
 # probe_errors
 # Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
 # (default 1000000) messages each way; CMSHM_TMBOX_ARGS, parameters of the
@@ -52,7 +52,7 @@ run() {
 		--module-args "${tmbox_args:-} ${txdone_arg:-} ${CMSHM_TMBOX_ARGS:-}" \
 		--module "$g"/cmshm.ko \
 		--file "$g"/cmshm-tool --file "$g"/cmshm-vmtest \
-		--file "$g"/cmshm-lifecycle --file "$g"/cmshm.ko:/data/cmshm.ko \
+		--file "$g"/cmshm-lifecycle --file "$g"/cmshm-stall --file "$g"/cmshm.ko:/data/cmshm.ko \
 		--file "$top"/tests/vm/guest/stream.sh \
 		--file "$top"/tests/vm/guest/reload.sh \
 		--file "$top"/tests/vm/guest/load.sh \
@@ -122,6 +122,18 @@ lifecycle() {
 		    exit $((a | b | c | d | e))'
 }
 
+# A writer and a reader whose buffers sleep in userfaultfd: the other
+# calls, poll(), sysfs and unbind go on (cmshm-stall.c). cmshm0's remote
+# only sends; cmshm2 (polling mode) the same.
+stall() {
+	run stall \
+		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode source --size-min 16 --size-max 1024)" \
+		--remote "$(rem $R2 --mode source --poll-us 200 --size-min 16 --size-max 1024)" \
+		-- 'cmshm-stall /dev/cmshm0 cmshm-0 '"${CMSHM_UNBIND_MAX_MS:-100}"'; a=$?;
+		    cmshm-stall /dev/cmshm2 cmshm-2 '"${CMSHM_UNBIND_MAX_MS:-100}"'; b=$?;
+		    exit $((a | b))'
+}
+
 # cmshm3 (4 KiB rings): N messages each way at once, 1..max bytes, the
 # remote verifying its side and stalling 200 ms every 2 s (backpressure).
 load() {
@@ -163,7 +175,7 @@ txdone() {
 }
 
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle load txdone probe_errors)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle stall load txdone probe_errors)
 for s in "${scenarios[@]}"; do
 	"$s"
 done

@@ -7,7 +7,8 @@
  *   read(fd, buf, sizeof(buf)); one whole message from the remote core
  *   ioctl(fd, CMSHM_IOC_INFO, &info);
  *   mmap(NULL, info.app_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
- *           the application area, write-combined
+ *           the application area, write-combined; after the device
+ *           is unbound, touching the mapping raises SIGBUS
  *
  * poll(), for what this file can do (its open mode); nothing stays set on
  * a state only the remote can change, so a program sleeps in poll() while

@@ -18,6 +18,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,32 +31,28 @@
 
 #include "vmtest.h"
 
-#define DRV "/sys/bus/platform/drivers/cmshm/"
+static sigjmp_buf touch_env;
 
-static int sysfs_write(const char *path, const char *val)
+static void touch_sigbus(int sig)
 {
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
+	siglongjmp(touch_env, sig);
 }
 
-/* Wait for @dev to exist again after a bind; 0 when it opens. */
-static int wait_dev(const char *dev, int ms)
+/* Whether reading the byte at @p raises SIGBUS (the handler catches it). */
+static bool touch_faults(volatile uint8_t *p)
 {
-	double end = now_ms() + ms;
-	int fd;
+	struct sigaction sa = { .sa_handler = touch_sigbus }, old;
+	bool faulted;
 
-	while (now_ms() < end) {
-		fd = open(dev, O_RDWR);
-		if (fd >= 0)
-			return fd;
-		usleep(2000);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(touch_env, 1)) {
+		faulted = true;
+	} else {
+		(void)*p;
+		faulted = false;
 	}
-	return -1;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
 }
 
 /* A call blocked in another thread: what it returned and when. */
@@ -121,6 +119,11 @@ static int run_unbind(const char *dev, const char *pdev, double max_ms)
 	app = mmap(NULL, info.app_size, PROT_READ | PROT_WRITE, MAP_SHARED, mm,
 		   0);
 	check(app != MAP_FAILED, "application area mapped");
+	if (app != MAP_FAILED) {
+		app[0] = 0x5a;
+		check(app[0] == 0x5a && !touch_faults(app),
+		      "the mapping is usable before the unbind");
+	}
 	b[0].fd = rd;
 	b[1].fd = wr;
 	b[2].fd = pl;
@@ -168,8 +171,9 @@ static int run_unbind(const char *dev, const char *pdev, double max_ms)
 	fd = open(dev, O_RDWR);
 	check(fd < 0, "the device node is gone");
 	if (app != MAP_FAILED) {
-		app[0] = 0x5a;	/* the reserved memory is still there */
-		check(app[0] == 0x5a, "an existing mapping stays usable");
+		check(touch_faults(app), "a mapping used before the unbind raises SIGBUS after it");
+		check(touch_faults(app + info.app_size - 1),
+		      "so does a page of it never touched before");
 		munmap(app, info.app_size);
 	}
 	close(rd);

@@ -147,3 +147,28 @@ int round_trip(int fd, uint32_t len, uint32_t seq)
 	return 0;
 }
 
+
+int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+int wait_dev(const char *dev, int ms)
+{
+	double end = now_ms() + ms;
+	int fd;
+
+	while (now_ms() < end) {
+		fd = open(dev, O_RDWR);
+		if (fd >= 0)
+			return fd;
+		usleep(2000);
+	}
+	return -1;
+}

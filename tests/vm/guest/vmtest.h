@@ -38,4 +38,12 @@ unsigned long long sysfs_u64(const char *dev, const char *attr);
 /** round_trip() - write numbered message @seq, read the echo; 0 if intact. */
 int round_trip(int fd, uint32_t len, uint32_t seq);
 
+/* The cmshm driver's sysfs folder, for bind and unbind. */
+#define DRV "/sys/bus/platform/drivers/cmshm/"
+
+/** sysfs_write() - write @val to the sysfs file @path; 0 or -1. */
+int sysfs_write(const char *path, const char *val);
+/** wait_dev() - open @dev O_RDWR once it exists again; the fd, or -1 after @ms. */
+int wait_dev(const char *dev, int ms);
+
 #endif /* CMSHM_VMTEST_H */
