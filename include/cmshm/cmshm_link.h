@@ -52,8 +52,8 @@ struct cmshm_link {
 	struct cmshm_ring *rx;
 	uint32_t session;
 	uint32_t acked;
-	int up;
-	int was_up;
+	uint8_t up;
+	uint8_t was_up;
 };
 
 /**
@@ -144,24 +144,31 @@ static inline int cmshm_link_read_peer(const struct cmshm_link *l,
 }
 
 /**
- * cmshm_link_update() - follow the peer's control block.
- * @l: the link, started.
+ * cmshm_link_follow() - follow the peer's control block.
+ * @l:      the link, started.
+ * @expect: the only peer session this side may acknowledge, or 0 for any.
+ *          The remote passes the host session whose header it validated:
+ *          a host that restarted since (maybe with another layout) is
+ *          treated as not ready until its new header is validated.
  *
  * Reads the peer's control block with cmshm_link_read_peer().
- * A peer that is not READY, or has session 0, is down; any other value is
- * a peer at some stage of its start, so nothing here is a protocol error.
+ * A peer that is not READY, has session 0, or (with @expect) another
+ * session, is down; any other value is a peer at some stage of its start,
+ * so nothing here is a protocol error.
  * When it acknowledges a new peer session it resets the ring indices this
  * side owns first (wmb between).
  *
  * Return: a mask of CMSHM_LINK_UP, _DOWN, _RESET and _KICK.
  */
-static inline unsigned int cmshm_link_update(struct cmshm_link *l)
+static inline unsigned int cmshm_link_follow(struct cmshm_link *l,
+					     uint32_t expect)
 {
 	uint32_t state, session, ack;
 	unsigned int ev = 0;
 
 	if (cmshm_link_read_peer(l, &state, &session, &ack) ||
-	    state != CMSHM_STATE_READY || !session) {
+	    state != CMSHM_STATE_READY || !session ||
+	    (expect && session != expect)) {
 		if (l->up)
 			ev |= CMSHM_LINK_DOWN;
 		l->up = 0;
@@ -193,6 +200,18 @@ static inline unsigned int cmshm_link_update(struct cmshm_link *l)
 		ev |= CMSHM_LINK_DOWN;
 	}
 	return ev;
+}
+
+/**
+ * cmshm_link_update() - cmshm_link_follow() accepting any peer session
+ * (the host, which owns the layout).
+ * @l: the link, started.
+ *
+ * Return: as cmshm_link_follow().
+ */
+static inline unsigned int cmshm_link_update(struct cmshm_link *l)
+{
+	return cmshm_link_follow(l, 0);
 }
 
 /**

@@ -10,7 +10,8 @@
  *     Non-cacheable on arm64).
  *   - a port header of your own: define CMSHM_PORT_HEADER to "file.h" and
  *     provide every CMSHM_* macro below (for firmware with a data cache:
- *     SCB_CleanDCache_by_Addr()/SCB_InvalidateDCache_by_Addr() on Cortex-M7).
+ *     SCB_CleanDCache_by_Addr()/SCB_InvalidateDCache_by_Addr() on Cortex-M7;
+ *     firmware/port/arm/cmshm_port_arm.h is the one for Cortex-M4/M7/R5).
  *   - hosted C11 (userspace, the emulator, unit tests): GCC/Clang __atomic
  *     builtins; on bare-metal Arm without a port header, DMB SY barriers.
  *
@@ -24,12 +25,16 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/string.h>
 #include <asm/barrier.h>
 
 #define CMSHM_EAGAIN	EAGAIN
 #define CMSHM_EINVAL	EINVAL
 #define CMSHM_EMSGSIZE	EMSGSIZE
 #define CMSHM_EPROTO	EPROTO
+#define CMSHM_ENOTCONN	ENOTCONN
+
+#define cmshm_memcpy(d, s, n)	memcpy((d), (s), (n))
 
 /* Peer-written words are read exactly once per use through this macro. */
 #define cmshm_load32(p)		READ_ONCE(*(p))
@@ -62,11 +67,13 @@
 #define CMSHM_EINVAL	EINVAL
 #define CMSHM_EMSGSIZE	EMSGSIZE
 #define CMSHM_EPROTO	EPROTO
+#define CMSHM_ENOTCONN	ENOTCONN
 #else
 #define CMSHM_EAGAIN	11
 #define CMSHM_EINVAL	22
 #define CMSHM_EMSGSIZE	90
 #define CMSHM_EPROTO	71
+#define CMSHM_ENOTCONN	107
 #endif
 
 #define cmshm_load32(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
@@ -98,5 +105,34 @@ static inline void cmshm_dmb_sy(void)
 #endif
 
 #endif /* environment */
+
+/* Defaults a port header may leave out. */
+#ifndef CMSHM_ENOTCONN
+#define CMSHM_ENOTCONN	107	/* Linux's value */
+#endif
+
+/*
+ * Before a doorbell (the remote endpoint's, cmshm_remote.h): every
+ * earlier store to the region completes before the doorbell register
+ * write or call. A port whose cmshm_mb() only orders memory against
+ * memory (a DMB) defines it as a DSB.
+ */
+#ifndef cmshm_doorbell_barrier
+#define cmshm_doorbell_barrier()	cmshm_mb()
+#endif
+
+/*
+ * Copies of payload bytes: the C library's memcpy() when there is one,
+ * else GCC's builtin (which a freestanding firmware backs with its own
+ * memcpy symbol). Define cmshm_memcpy first to use another routine.
+ */
+#ifndef cmshm_memcpy
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#include <string.h>
+#define cmshm_memcpy(d, s, n)	memcpy((d), (s), (n))
+#else
+#define cmshm_memcpy(d, s, n)	__builtin_memcpy((d), (s), (n))
+#endif
+#endif
 
 #endif /* CMSHM_PORT_H */

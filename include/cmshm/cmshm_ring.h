@@ -242,24 +242,20 @@ static inline void cmshm_ring_commit(struct cmshm_ring *r)
  * @buf: payload.
  * @len: payload bytes.
  *
- * For callers that copy from ordinary memory (firmware, userspace).
+ * For callers that copy from ordinary memory (firmware, userspace), with
+ * cmshm_memcpy() (cmshm_port.h).
  *
  * Return: as cmshm_ring_reserve().
  */
 static inline int cmshm_ring_write(struct cmshm_ring *r, const void *buf,
 				   uint32_t len)
 {
-	const uint8_t *src = (const uint8_t *)buf;
-	uint8_t *dst;
 	void *p;
-	uint32_t i;
 	int err = cmshm_ring_reserve(r, len, &p);
 
 	if (err)
 		return err;
-	dst = (uint8_t *)p;
-	for (i = 0; i < len; i++)
-		dst[i] = src[i];
+	cmshm_memcpy(p, buf, len);
 	cmshm_ring_commit(r);
 	return 0;
 }
@@ -370,19 +366,14 @@ static inline void cmshm_ring_release(struct cmshm_ring *r)
 static inline int cmshm_ring_read(struct cmshm_ring *r, void *buf,
 				  uint32_t cap, uint32_t *len)
 {
-	const uint8_t *src;
-	uint8_t *dst = (uint8_t *)buf;
 	const void *p;
-	uint32_t i;
 	int err = cmshm_ring_peek(r, &p, len);
 
 	if (err)
 		return err;
 	if (*len > cap)
 		return -CMSHM_EMSGSIZE;
-	src = (const uint8_t *)p;
-	for (i = 0; i < *len; i++)
-		dst[i] = src[i];
+	cmshm_memcpy(buf, p, *len);
 	cmshm_ring_release(r);
 	return 0;
 }

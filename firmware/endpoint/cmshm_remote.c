@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * cmshm remote endpoint: following the host's sessions, the handshake, and
+ * whole messages, on top of the protocol code of include/cmshm/. API and
+ * contexts: include/cmshm/cmshm_remote.h. Portable C99; the environment
+ * (barriers, cache maintenance, memcpy) comes from cmshm_port.h.
+ *
+ * Copyright (C) 2026 The cmshm authors
+ */
+#include "cmshm/cmshm_remote.h"
+
+/*
+ * The data cache line of this core, when the port maintains the cache by
+ * address: a layout with smaller lines would put words of both sides in
+ * one cache line.
+ */
+#ifndef CMSHM_CACHE_LINE
+#define CMSHM_CACHE_LINE	CMSHM_LINE_SIZE_MIN
+#endif
+
+/* The region: the host's control block is inside the header at 0. */
+static uint8_t *region(const struct cmshm_remote *r)
+{
+	return (uint8_t *)r->link.peer -
+	       offsetof(struct cmshm_header, host);
+}
+
+static struct cmshm_ctrl *host_ctrl(const struct cmshm_remote *r)
+{
+	return r->link.peer;
+}
+
+/* Ring the host now, or note it is owed (cmshm_remote_defer()). */
+static void ring_host(struct cmshm_remote *r)
+{
+	if (r->defer) {
+		r->owed = 1;
+		return;
+	}
+	r->owed = 0;
+	if (!r->doorbell)
+		return;
+	/* Our stores before the register write: see the typedef. */
+	cmshm_doorbell_barrier();
+	r->doorbell(r->db_ctx);
+}
+
+int cmshm_remote_init(struct cmshm_remote *r, void *base, uint32_t size,
+		      cmshm_remote_doorbell_fn doorbell, void *db_ctx,
+		      uint32_t seed)
+{
+	uint8_t *p = (uint8_t *)r;
+	uint32_t i;
+
+	for (i = 0; i < (uint32_t)sizeof(*r); i++)
+		p[i] = 0;
+	if (!base || ((uintptr_t)base & 7u) ||
+	    size < (uint32_t)sizeof(struct cmshm_header))
+		return -CMSHM_EINVAL;
+	r->size = size;
+	r->doorbell = doorbell;
+	r->db_ctx = db_ctx;
+	r->link.session = seed;	/* the generator's state until a start */
+	r->link.peer = &((struct cmshm_header *)base)->host;
+	r->link.tx = &r->tx;
+	r->link.rx = &r->rx;
+	return 0;
+}
+
+/*
+ * The next session: the current one (or the seed) through a step of a
+ * 32-bit LCG (Numerical Recipes' constants) and the murmur3 finaliser, so
+ * nearby seeds give unrelated sessions. Never 0, never the current
+ * session, never @avoid (the remote session the host acknowledged last,
+ * read from shared memory once: a new session equal to it would let the
+ * host keep its stale indices).
+ */
+static uint32_t next_session(struct cmshm_remote *r, uint32_t avoid)
+{
+	uint32_t x = r->link.session, s;
+
+	do {
+		x = x * 1664525u + 1013904223u;
+		s = x;
+		s ^= s >> 16;
+		s *= 0x85ebca6bu;
+		s ^= s >> 13;
+		s *= 0xc2b2ae35u;
+		s ^= s >> 16;
+	} while (!s || s == r->link.session || s == avoid);
+	return s;
+}
+
+void cmshm_remote_restart(struct cmshm_remote *r)
+{
+	struct cmshm_ctrl *h = host_ctrl(r);
+	uint32_t avoid;
+
+	if (!r->geom_ok)
+		return;
+	cmshm_cache_invalidate(h, sizeof(*h));
+	avoid = cmshm_load32(&h->ack);
+	if (r->link.up)
+		r->events |= CMSHM_REMOTE_DOWN;
+	cmshm_link_start(&r->link, next_session(r, avoid));
+	ring_host(r);
+}
+
+/* One look at the host's control block; no barrier between the words. */
+static void read_host(const struct cmshm_remote *r, uint32_t *state,
+		      uint32_t *session)
+{
+	struct cmshm_ctrl *h = host_ctrl(r);
+
+	cmshm_cache_invalidate(h, sizeof(*h));
+	*session = cmshm_load32(&h->session);
+	cmshm_rmb();
+	*state = cmshm_load32(&h->state);
+	cmshm_rmb();
+}
+
+/*
+ * Take the geometry of host session @session from a validated copy: the
+ * private ring views, the application area, and this side's control
+ * block, restarting our side if it moved (or was never started).
+ */
+static void take_geometry(struct cmshm_remote *r,
+			  const struct cmshm_header *h)
+{
+	uint8_t *base = region(r);
+	struct cmshm_ctrl *own = (struct cmshm_ctrl *)(base + h->remote_ctrl);
+
+	cmshm_ring_init(&r->tx, base, &h->r2h);
+	cmshm_ring_init(&r->rx, base, &h->h2r);
+	r->app = h->app_size ? base + h->app_offset : (uint8_t *)0;
+	r->app_size = h->app_size;
+	r->geom_ok = 1;
+	if (r->link.own != own) {
+		r->link.own = own;
+		cmshm_remote_restart(r);
+	}
+}
+
+/*
+ * A READY host session we have no header for: read the header between two
+ * reads of the host's control block that both show READY and @session
+ * (the host goes OFFLINE before it changes any header word, so the copy
+ * belongs to that session), and validate it.
+ *
+ * Return: 1 if the geometry of @session is known now (valid or not), 0 if
+ * the host is changing it: look again later.
+ */
+static int read_header(struct cmshm_remote *r, uint32_t session)
+{
+	struct cmshm_header copy;
+	uint32_t state2, session2;
+
+	cmshm_header_read(&copy, (const struct cmshm_header *)region(r));
+	read_host(r, &state2, &session2);
+	if (state2 != CMSHM_STATE_READY || session2 != session ||
+	    copy.host.state != CMSHM_STATE_READY ||
+	    copy.host.session != session)
+		return 0;
+	r->geom = session;
+	if (cmshm_header_validate(&copy, r->size) ||
+	    copy.line_size < CMSHM_CACHE_LINE) {
+		/* Never touch this session's layout; keep our old ctrl. */
+		r->geom_ok = 0;
+		r->app = (uint8_t *)0;
+		r->app_size = 0;
+		r->st.proto_errors++;
+		r->events |= CMSHM_REMOTE_ERROR;
+		return 1;
+	}
+	take_geometry(r, &copy);
+	return 1;
+}
+
+/* The link is down without a handshake step (no usable geometry). */
+static uint8_t link_lost(struct cmshm_remote *r)
+{
+	if (!r->link.up)
+		return 0;
+	r->link.up = 0;
+	return CMSHM_REMOTE_DOWN;
+}
+
+unsigned int cmshm_remote_poll(struct cmshm_remote *r)
+{
+	unsigned int ev, lev;
+	uint32_t state, session;
+
+	read_host(r, &state, &session);
+	if (state == CMSHM_STATE_READY && session && session != r->geom &&
+	    !read_header(r, session)) {
+		r->events |= link_lost(r);	/* the host is changing it */
+	} else if (!r->geom_ok) {
+		/* No header yet, or the last one was invalid: hands off. */
+		r->events |= link_lost(r);
+	} else {
+		/*
+		 * Only the session whose header we validated is acknowledged;
+		 * any other shows as down until its header is read.
+		 */
+		lev = cmshm_link_follow(&r->link, r->geom);
+		if (lev & CMSHM_LINK_DOWN)
+			r->events |= CMSHM_REMOTE_DOWN;
+		if (lev & CMSHM_LINK_RESET) {
+			r->st.resets++;
+			r->events |= CMSHM_REMOTE_RESET;
+		}
+		if (lev & CMSHM_LINK_UP)
+			r->events |= CMSHM_REMOTE_UP;
+		if (lev & CMSHM_LINK_KICK)
+			ring_host(r);
+	}
+	if (r->owed && !r->defer)
+		ring_host(r);
+	ev = r->events;
+	r->events = 0;
+	return ev;
+}
+
+/*
+ * A ring call failed with @err. -CMSHM_EPROTO while the host is still READY
+ * with the session we acknowledged (cmshm_link_peer_unchanged(), ordered
+ * after the bad index by the ring call's barrier) is a protocol error:
+ * restart our side. Otherwise the host is restarting and zeroed its index:
+ * the next cmshm_remote_poll() follows it.
+ */
+static int ring_error(struct cmshm_remote *r, int err)
+{
+	if (err != -CMSHM_EPROTO)
+		return err;
+	if (!cmshm_link_peer_unchanged(&r->link))
+		return -CMSHM_ENOTCONN;	/* link.up stays set until poll */
+	r->st.proto_errors++;
+	r->events |= CMSHM_REMOTE_ERROR;
+	cmshm_remote_restart(r);
+	return -CMSHM_ENOTCONN;
+}
+
+int cmshm_remote_reserve(struct cmshm_remote *r, uint32_t len,
+			 void **payload)
+{
+	int err;
+
+	if (!r->link.up)
+		return -CMSHM_ENOTCONN;
+	err = cmshm_ring_reserve(&r->tx, len, payload);
+	return err ? ring_error(r, err) : 0;
+}
+
+void cmshm_remote_commit(struct cmshm_remote *r)
+{
+	cmshm_ring_commit(&r->tx);
+	ring_host(r);
+}
+
+int cmshm_remote_send(struct cmshm_remote *r, const void *buf, uint32_t len)
+{
+	void *p;
+	int err = cmshm_remote_reserve(r, len, &p);
+
+	if (err)
+		return err;
+	cmshm_memcpy(p, buf, len);
+	cmshm_remote_commit(r);
+	return 0;
+}
+
+int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
+		      uint32_t *len)
+{
+	int err;
+
+	if (!r->link.up)
+		return -CMSHM_ENOTCONN;
+	err = cmshm_ring_peek(&r->rx, payload, len);
+	return err ? ring_error(r, err) : 0;
+}
+
+void cmshm_remote_release(struct cmshm_remote *r)
+{
+	cmshm_ring_release(&r->rx);
+	ring_host(r);
+}
+
+int cmshm_remote_recv(struct cmshm_remote *r, void *buf, uint32_t cap,
+		      uint32_t *len)
+{
+	const void *p;
+	int err = cmshm_remote_peek(r, &p, len);
+
+	if (err)
+		return err;
+	if (*len > cap)
+		return -CMSHM_EMSGSIZE;
+	cmshm_memcpy(buf, p, *len);
+	cmshm_remote_release(r);
+	return 0;
+}
+
+int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)
+{
+	uint32_t tail;
+	int err;
+
+	if (!r->link.up)
+		return -CMSHM_ENOTCONN;
+	err = cmshm_ring_load_tail(&r->tx, &tail);
+	if (err)
+		return ring_error(r, err);
+	return (int32_t)(r->tx.own - tail);
+}
+
+void cmshm_remote_notify(struct cmshm_remote *r)
+{
+	r->defer = 0;
+	if (r->owed)
+		ring_host(r);
+}
+
+void cmshm_remote_stop(struct cmshm_remote *r)
+{
+	uint32_t state, session;
+
+	if (!r->link.own || !r->geom_ok)
+		return;
+	read_host(r, &state, &session);
+	if (state != CMSHM_STATE_READY || session != r->geom)
+		return;
+	cmshm_link_stop(&r->link, CMSHM_STATE_OFFLINE);
+	r->defer = 0;
+	ring_host(r);
+}
