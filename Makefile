@@ -27,6 +27,13 @@
 #   make check-debug-kcsan    the same with KCSAN instead of KASAN
 #   make check-debug-rt       the same on a PREEMPT_RT kernel (KASAN, lockdep,
 #                             kmemleak) from Debian's linux-source-6.12
+#   make firmware             the remote endpoint library and the echo
+#                             firmware for Cortex-M4/M7/R5, with their sizes
+#                             (build/firmware/); part of make check
+#   make bench                benchmarks (not part of make check): the
+#                             remote endpoint's copy API against zero-copy
+#                             plus memcpy, in callgrind instructions
+#                             (build/bench/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
@@ -50,6 +57,7 @@ check: deps
 		"remote=tests/remote/selftest.sh" \
 		"tool=tests/tool/selftest.sh" \
 		"dt=tests/dt/check-bindings.sh" \
+		"firmware=firmware/check-build.sh" \
 		"style=tests/style/check-kernel.sh" \
 		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
 		"vm-harness=tests/vm/selftest.sh" \
@@ -84,10 +92,18 @@ check-debug-rt: deps
 demo: deps
 	tests/vm/demo.sh
 
+firmware: deps
+	tests/run-suites.sh "firmware=firmware/check-build.sh"
+
+# Benchmarks print figures; they are not tests and not in make check.
+bench: deps
+	tests/run-suites.sh "bench-remote-copy=tests/bench/remote-copy.sh"
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf build
 
 .PHONY: all modules modules_install userspace deps check check-model \
 	check-model-mutants check-kernels \
-	check-debug check-debug-kcsan check-debug-rt fuzz demo clean
+	check-debug check-debug-kcsan check-debug-rt fuzz demo firmware bench \
+	clean

@@ -257,18 +257,6 @@ void cmshm_remote_commit(struct cmshm_remote *r)
 	ring_host(r);
 }
 
-int cmshm_remote_send(struct cmshm_remote *r, const void *buf, uint32_t len)
-{
-	void *p;
-	int err = cmshm_remote_reserve(r, len, &p);
-
-	if (err)
-		return err;
-	cmshm_memcpy(p, buf, len);
-	cmshm_remote_commit(r);
-	return 0;
-}
-
 int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
 		      uint32_t *len)
 {
@@ -284,21 +272,6 @@ void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
 	ring_host(r);
-}
-
-int cmshm_remote_recv(struct cmshm_remote *r, void *buf, uint32_t cap,
-		      uint32_t *len)
-{
-	const void *p;
-	int err = cmshm_remote_peek(r, &p, len);
-
-	if (err)
-		return err;
-	if (*len > cap)
-		return -CMSHM_EMSGSIZE;
-	cmshm_memcpy(buf, p, *len);
-	cmshm_remote_release(r);
-	return 0;
 }
 
 int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)

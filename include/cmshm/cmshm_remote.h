@@ -143,7 +143,7 @@ int cmshm_remote_init(struct cmshm_remote *r, void *base, uint32_t size,
  * doorbell is owed (see cmshm_remote_defer()).
  *
  * Shared memory: reads the host's control block (3 words, twice) and, on a
- * new host session, the header (26 words); writes this side's control
+ * new host session, the header (20 words); writes this side's control
  * block and ring indices only when its state changes.
  *
  * Context: ISR or thread (see the file comment). Cost: about 10 loads of
@@ -183,44 +183,6 @@ static inline uint32_t cmshm_remote_max_msg(const struct cmshm_remote *r)
 {
 	return r->geom_ok ? r->tx.max_msg : 0;
 }
-
-/**
- * cmshm_remote_send() - copy one message into the r2h ring and publish it.
- * @r:   the endpoint.
- * @buf: the payload, in ordinary memory.
- * @len: its length, 1..cmshm_remote_max_msg() bytes.
- *
- * cmshm_remote_reserve(), memcpy(), cmshm_remote_commit(): reads the
- * host's r2h tail, writes the record (8 bytes plus @len, rounded to 8) and
- * the r2h head, then rings the doorbell unless deferred.
- *
- * Context: ISR or thread. Cost: memcpy() of @len bytes plus a constant.
- *
- * Return: 0; -CMSHM_ENOTCONN if the link is not up (or went down: the next
- * cmshm_remote_poll() says why); -CMSHM_EAGAIN if the ring is full (the
- * host's doorbell says when space is freed); -CMSHM_EINVAL for @len 0;
- * -CMSHM_EMSGSIZE above the maximum.
- */
-int cmshm_remote_send(struct cmshm_remote *r, const void *buf, uint32_t len);
-
-/**
- * cmshm_remote_recv() - copy out and consume the next h2r message.
- * @r:   the endpoint.
- * @buf: where to copy the payload.
- * @cap: bytes available at @buf.
- * @len: set to the message length (also on -CMSHM_EMSGSIZE).
- *
- * cmshm_remote_peek(), memcpy(), cmshm_remote_release(): reads the h2r
- * head and the record's length word once each, writes the h2r tail, then
- * rings the doorbell unless deferred (the host may wait for space).
- *
- * Context: ISR or thread. Cost: memcpy() of the message plus a constant.
- *
- * Return: 0; -CMSHM_EAGAIN if no message is queued; -CMSHM_EMSGSIZE if it
- * is longer than @cap (it stays queued); -CMSHM_ENOTCONN as for send.
- */
-int cmshm_remote_recv(struct cmshm_remote *r, void *buf, uint32_t cap,
-		      uint32_t *len);
 
 /**
  * cmshm_remote_reserve() - zero-copy send: room for one message.
@@ -278,6 +240,68 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
  * Context: ISR or thread.
  */
 void cmshm_remote_release(struct cmshm_remote *r);
+
+/**
+ * cmshm_remote_send() - copy one message into the r2h ring and publish it.
+ * @r:   the endpoint.
+ * @buf: the payload, in ordinary memory.
+ * @len: its length, 1..cmshm_remote_max_msg() bytes.
+ *
+ * cmshm_remote_reserve(), memcpy(), cmshm_remote_commit(): reads the
+ * host's r2h tail, writes the record (8 bytes plus @len, rounded to 8) and
+ * the r2h head, then rings the doorbell unless deferred.
+ *
+ * Inline, so that it costs what the zero-copy calls and cmshm_memcpy()
+ * cost (tests/bench/remote-copy.sh). Context: ISR or thread.
+ *
+ * Return: 0; -CMSHM_ENOTCONN if the link is not up (or went down: the next
+ * cmshm_remote_poll() says why); -CMSHM_EAGAIN if the ring is full (the
+ * host's doorbell says when space is freed); -CMSHM_EINVAL for @len 0;
+ * -CMSHM_EMSGSIZE above the maximum.
+ */
+static inline int cmshm_remote_send(struct cmshm_remote *r, const void *buf,
+				    uint32_t len)
+{
+	void *p;
+	int err = cmshm_remote_reserve(r, len, &p);
+
+	if (err)
+		return err;
+	cmshm_memcpy(p, buf, len);
+	cmshm_remote_commit(r);
+	return 0;
+}
+
+/**
+ * cmshm_remote_recv() - copy out and consume the next h2r message.
+ * @r:   the endpoint.
+ * @buf: where to copy the payload.
+ * @cap: bytes available at @buf.
+ * @len: set to the message length (also on -CMSHM_EMSGSIZE).
+ *
+ * cmshm_remote_peek(), memcpy(), cmshm_remote_release(): reads the h2r
+ * head and the record's length word once each, writes the h2r tail, then
+ * rings the doorbell unless deferred (the host may wait for space).
+ *
+ * Inline, as cmshm_remote_send(). Context: ISR or thread.
+ *
+ * Return: 0; -CMSHM_EAGAIN if no message is queued; -CMSHM_EMSGSIZE if it
+ * is longer than @cap (it stays queued); -CMSHM_ENOTCONN as for send.
+ */
+static inline int cmshm_remote_recv(struct cmshm_remote *r, void *buf,
+				    uint32_t cap, uint32_t *len)
+{
+	const void *p;
+	int err = cmshm_remote_peek(r, &p, len);
+
+	if (err)
+		return err;
+	if (*len > cap)
+		return -CMSHM_EMSGSIZE;
+	cmshm_memcpy(buf, p, *len);
+	cmshm_remote_release(r);
+	return 0;
+}
 
 /**
  * cmshm_remote_tx_queued() - r2h bytes the host has not consumed yet.

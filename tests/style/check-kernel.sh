@@ -85,6 +85,16 @@ out=$(perl "$cp" --no-tree --strict --terse --ignore PREFER_KERNEL_TYPES \
 [ -z "$out" ]
 tap $? "checkpatch --strict: portable protocol headers"
 [ -n "$out" ] && echo "$out" | sed 's/^/# /'
+# The firmware side is kernel style too, but bare-metal C99 without the
+# kernel's headers: uint32_t, volatile for device registers and the
+# region (no readl()), no BIT(), GCC attributes spelt out, and the
+# linker script's symbols declared extern where they are used.
+out=$(perl "$cp" --no-tree --strict --terse \
+	--ignore PREFER_KERNEL_TYPES,VOLATILE,BIT_MACRO,PREFER_DEFINED_ATTRIBUTE_MACRO,AVOID_EXTERNS \
+	-f $(find firmware -name '*.[ch]' | sort) 2>&1 | grep -v '^total:')
+[ -z "$out" ]
+tap $? "checkpatch --strict: firmware/ (bare-metal C99)"
+[ -n "$out" ] && echo "$out" | sed 's/^/# /'
 # The uapi header says its ioctl magic is free in the kernel's registry.
 rst=Documentation/userspace-api/ioctl/ioctl-number.rst
 if src=$("$top"/tests/vm/linux-source.sh 6.12 "$rst"); then
