@@ -50,6 +50,7 @@ check: deps
 		"remote=tests/remote/selftest.sh" \
 		"tool=tests/tool/selftest.sh" \
 		"dt=tests/dt/check-bindings.sh" \
+		"boards=firmware/boards/check-build.sh" \
 		"style=tests/style/check-kernel.sh" \
 		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
 		"vm-harness=tests/vm/selftest.sh" \

@@ -16,6 +16,7 @@ pkgs=(
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm qemu-utils device-tree-compiler dt-schema dwarves
 	libcmocka-dev sparse clang libclang-rt-14-dev relacy-dev g++
+	gcc-arm-none-eabi
 )
 archs=(arm64 armhf)
 
