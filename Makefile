@@ -58,6 +58,7 @@ check: deps
 		"tool=tests/tool/selftest.sh" \
 		"dt=tests/dt/check-bindings.sh" \
 		"firmware=firmware/check-build.sh" \
+		"boards=firmware/boards/check-build.sh" \
 		"style=tests/style/check-kernel.sh" \
 		"fuzz=$(MAKE) -s -C tests/fuzz fuzz-check" \
 		"vm-harness=tests/vm/selftest.sh" \

@@ -43,7 +43,7 @@ void cmshm_imx_mu_init(struct cmshm_imx_mu *d, uintptr_t base,
 {
 	uint32_t cr;
 
-	d->base = (volatile uint32_t *)base;
+	d->base = (void *)base;
 	d->gip = MU_SR_GIPN(rx_gi & 3u);
 	d->gie = MU_CR_GIEN(rx_gi & 3u);
 	d->gir = MU_CR_GIRN(tx_gi & 3u);

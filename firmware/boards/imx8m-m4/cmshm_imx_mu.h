@@ -30,6 +30,8 @@
 /**
  * struct cmshm_imx_mu - one MU doorbell pair, M4 side
  * @base: MU_B registers (32-bit words, indexed by register offset / 4)
+ *        (volatile: device registers, read and written exactly as coded;
+ *        checkpatch's kernel-side warning about volatile does not apply)
  * @gip:  SR.GIPn mask of the Linux-to-M4 doorbell (pending flag, w1c)
  * @gie:  CR.GIEn mask of the same n (its interrupt enable)
  * @gir:  CR.GIRn mask of the M4-to-Linux doorbell (request)

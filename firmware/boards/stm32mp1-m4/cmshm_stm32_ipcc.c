@@ -28,7 +28,7 @@
 #define IPCC_C2SCR	0x018u	/* CHnC bits 0..5 (clear), CHnS 16..21 (set) */
 #define IPCC_C2TOC1SR	0x01Cu	/* CHnF: CPU2-to-CPU1 channel n occupied */
 
-#define IPCC_CXCR_RXOIE		(1u << 0)
+#define IPCC_CXCR_RXOIE		0x00000001u
 #define IPCC_CHN_OCC(c)		(1u << (c))		/* CHnF, CHnOM, CHnC */
 #define IPCC_CHN_SET(c)		(1u << (16u + (c)))	/* CHnS, CHnFM */
 
@@ -42,7 +42,7 @@ static inline void cmshm_stm32_ipcc_dsb(void)
 void cmshm_stm32_ipcc_init(struct cmshm_stm32_ipcc *d, uintptr_t base,
 			   unsigned int rx_chan, unsigned int tx_chan)
 {
-	d->base = (volatile uint32_t *)base;
+	d->base = (void *)base;
 	d->rx = IPCC_CHN_OCC(rx_chan & 7u);
 	d->tx_set = IPCC_CHN_SET(tx_chan & 7u);
 

@@ -44,6 +44,8 @@
 /**
  * struct cmshm_stm32_ipcc - one IPCC doorbell pair, CPU2 side
  * @base:  IPCC registers (32-bit words, indexed by register offset / 4)
+ *        (volatile: device registers, read and written exactly as coded;
+ *        checkpatch's kernel-side warning about volatile does not apply)
  * @rx:    mask of the Linux-to-M4 channel in C1TOC2SR (CHnF), C2MR
  *         (CHnOM) and C2SCR (CHnC): bit c for Linux channel c
  * @tx_set: C2SCR.CHnS mask of the M4-to-Linux channel: bit 16 + c

@@ -38,7 +38,7 @@ static inline void cmshm_zynqmp_ipi_dsb(void)
 void cmshm_zynqmp_ipi_init(struct cmshm_zynqmp_ipi *d, uintptr_t base,
 			   uint32_t peer)
 {
-	d->base = (volatile uint32_t *)base;
+	d->base = (void *)base;
 	d->peer = peer;
 
 	REG(d, IPI_ISR) = peer;

@@ -53,6 +53,8 @@
  * struct cmshm_zynqmp_ipi - one IPI doorbell pair, R5 side
  * @base: registers of the R5's own IPI channel (32-bit words, indexed by
  *        register offset / 4)
+ *        (volatile: device registers, read and written exactly as coded;
+ *        checkpatch's kernel-side warning about volatile does not apply)
  * @peer: agent bit of the Linux side's IPI channel, used in TRIG (to
  *        ring it) and in ISR/IER (to take its doorbells)
  *
