@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # Kernel-side quality gates, as TAP lines:
-#   - cmshm.ko and the test mailbox build with no warning at W=1 and no
+#   - cmshm.ko, the test mailbox and the remote endpoint library's kernel
+#     port (firmware/port/linux) build with no warning at W=1 and no
 #     sparse report (C=2) against every kernel of tests/vm/kernels.sh
 #     (Debian 12 arm64, amd64 and armhf 6.1; Debian's 6.12 arm64, arm64
 #     PREEMPT_RT and amd64), each downloaded by tests/vm/fetch-kernel.sh;
@@ -62,6 +63,9 @@ for k in "${CMSHM_KERNELS[@]}"; do
 	tap $? "cmshm.ko builds for $k ($KRELEASE, ARCH=$KARCH) at W=1 with sparse, no warning"
 	build mbox tests/mailbox tests/mailbox driver/cmshm_compat.h
 	tap $? "cmshm_test_mbox.ko builds for $k ($KRELEASE) at W=1 with sparse, no warning"
+	build remote firmware/port/linux firmware/port/linux firmware/endpoint \
+		include
+	tap $? "cmshm_remote.ko (the endpoint library, kernel port) builds for $k ($KRELEASE) at W=1 with sparse, no warning"
 done
 
 cp=$("$top"/tests/style/get-checkpatch.sh)
