@@ -106,7 +106,13 @@ void cmshm_remote_restart(struct cmshm_remote *r)
 	ring_host(r);
 }
 
-/* One look at the host's control block; no barrier between the words. */
+/*
+ * The host's control block, session first: a READY read after a session S
+ * (rmb between) is S's READY or a later one, never an earlier session's,
+ * because the host stores OFFLINE, then (wmb) its new session, then (wmb)
+ * READY (cmshm_link_start()). What is read after it (rmb) is S's header
+ * or a later one.
+ */
 static void read_host(const struct cmshm_remote *r, uint32_t *state,
 		      uint32_t *session)
 {
@@ -116,6 +122,30 @@ static void read_host(const struct cmshm_remote *r, uint32_t *state,
 	*session = cmshm_load32(&h->session);
 	cmshm_rmb();
 	*state = cmshm_load32(&h->state);
+	cmshm_rmb();
+}
+
+/*
+ * The host's control block again after the header copy, state first. The
+ * copy's words are read in no particular order, so any of them may come
+ * from a host that restarted meanwhile: it went OFFLINE before changing
+ * any header word (cmshm_header_write()). The cmshm_rmb() at the end of
+ * cmshm_header_read() orders this state read after every word of the
+ * copy: a word written after that OFFLINE makes it read OFFLINE or a later
+ * READY, and a later READY makes the session read after it (rmb) return
+ * the later session. So READY with the same session means no header word
+ * changed during the copy. Reading session first here would not do: it
+ * could return the old session and the state the new READY.
+ */
+static void reread_host(const struct cmshm_remote *r, uint32_t *state,
+			uint32_t *session)
+{
+	struct cmshm_ctrl *h = host_ctrl(r);
+
+	cmshm_cache_invalidate(h, sizeof(*h));
+	*state = cmshm_load32(&h->state);
+	cmshm_rmb();
+	*session = cmshm_load32(&h->session);
 	cmshm_rmb();
 }
 
@@ -144,8 +174,8 @@ static void take_geometry(struct cmshm_remote *r,
 /*
  * A READY host session we have no header for: read the header between two
  * reads of the host's control block that both show READY and @session
- * (the host goes OFFLINE before it changes any header word, so the copy
- * belongs to that session), and validate it.
+ * (read_host(), then reread_host(): the copy belongs to that session), and
+ * validate it.
  *
  * Return: 1 if the geometry of @session is known now (valid or not), 0 if
  * the host is changing it: look again later.
@@ -156,7 +186,7 @@ static int read_header(struct cmshm_remote *r, uint32_t session)
 	uint32_t state2, session2;
 
 	cmshm_header_read(&copy, (const struct cmshm_header *)region(r));
-	read_host(r, &state2, &session2);
+	reread_host(r, &state2, &session2);
 	if (state2 != CMSHM_STATE_READY || session2 != session ||
 	    copy.host.state != CMSHM_STATE_READY ||
 	    copy.host.session != session)
