@@ -20,7 +20,7 @@
 set -u
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 DRV=${1:-$REPO/driver}
-CORE=$DRV/cmshm_core.c
+CORE=$DRV/cmshm_doorbell.c
 FOPS=$DRV/cmshm_fops.c
 n=0
 rc=0

@@ -6,7 +6,7 @@
  * orderings, and check-driver-sequences.sh fails when the driver text they
  * copy changes. The rings themselves are the real include/cmshm/ code.
  *
- *   doorbell_coalesced: driver/cmshm_core.c cmshm_kick(),
+ *   doorbell_coalesced: driver/cmshm_doorbell.c cmshm_kick(),
  *       cmshm_doorbell_run(), cmshm_doorbell_send(), cmshm_doorbell_done()
  *       and cmshm_mbox_tx_done(). Thread 0 (host, under cmshm->lock in
  *       cmshm_write()) commits message 1 and kicks, then message 2 and
@@ -17,7 +17,7 @@
  *       Property: having seen the final doorbell, the remote has both
  *       messages (and db_state ends IDLE): no message is published
  *       without a doorbell sent after it is visible.
- *   wake_no_miss: driver/cmshm_core.c cmshm_wake() (from cmshm_mbox_rx())
+ *   wake_no_miss: driver/cmshm_doorbell.c cmshm_wake() (from cmshm_mbox_rx())
  *       and driver/cmshm_fops.c cmshm_io_begin() / cmshm_wait(). Thread 1
  *       (remote) commits one r2h message, cmshm_mb()s and rings; thread 2
  *       (host IRQ) takes the doorbell and bumps wake_seq; thread 0 (host
