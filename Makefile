@@ -11,11 +11,13 @@
 #   make demo                 boot Debian's arm64 kernel in QEMU and show
 #                             messages going both ways
 #   make fuzz                 run the protocol fuzzer for longer
-#   make check-model          relacy model check of include/cmshm/ (C++11
-#                             memory model; relacy-dev), TAP output; part
-#                             of make check
+#   make check-model          relacy model check of include/cmshm/ and of
+#                             the driver's doorbell and wake-up sequences
+#                             (C++11 memory model; relacy-dev), TAP
+#                             output; part of make check
 #   make check-model-mutants  the model check with each barrier removed in
-#                             turn: every removal must be caught (5 min)
+#                             turn, and each driver ordering weakened:
+#                             every one must be caught (14 min)
 #   make check-kernels        build for every kernel of tests/vm/kernels.sh
 #                             (Debian 6.1 arm64/amd64/armhf, 6.12 arm64,
 #                             arm64 PREEMPT_RT, amd64) and run the

@@ -4,7 +4,7 @@
  * as C++ against model_port.h. Runs every scenario (or those named on the
  * command line) and prints one TAP line each; exits 1 if any failed.
  *
- *   model_check [-l LOGDIR] [-i ITERATIONS] [-q] [scenario...]
+ *   model_check [-l LOGDIR] [-i ITERATIONS] [-q] [-t TAPFILE] [scenario...]
  *
  * -l: write each scenario's relacy output (on failure: the interleaving,
  *     every shared access with its value and source line) to
@@ -29,6 +29,7 @@
 #include "model_port.h"
 #include "scenario_ring.h"
 #include "scenario_link.h"
+#include "scenario_doorbell.h"
 
 /**
  * struct scenario - one model check.
@@ -72,6 +73,12 @@ static const struct scenario scenarios[] = {
 	{ "restart_consumer_failclosed",
 	  "(d) as restart_consumer, protocol errors fail closed",
 	  200000, run_one<restart_consumer_failclosed> },
+	{ "doorbell_coalesced",
+	  "(e) driver replica: a coalesced kick's message has a doorbell",
+	  1000000, run_one<doorbell_coalesced> },
+	{ "wake_no_miss",
+	  "(e) driver replica: a reader never sleeps through a wake-up",
+	  1000000, run_one<wake_no_miss> },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -235,9 +242,56 @@ static int run_scenario(const struct scenario *s, unsigned n,
 	return ok ? 0 : 1;
 }
 
+/* Result lines of TAP output @path: "ok"/"not ok" lines and the plan. */
+struct tap_file {
+	std::string lines[32];
+	unsigned count;
+	int planned;	/* N of its "1..N", -1 if none */
+	int error;	/* unreadable, empty or not as planned */
+};
+
+static void tap_read(struct tap_file *t, const char *path)
+{
+	char buf[1024];
+	FILE *f = fopen(path, "r");
+
+	t->count = 0;
+	t->planned = -1;
+	t->error = !f;
+	if (!f)
+		return;
+	while (fgets(buf, sizeof(buf), f)) {
+		std::string l(buf);
+
+		if (!l.empty() && l[l.size() - 1] == '\n')
+			l.erase(l.size() - 1);
+		if (l.compare(0, 3, "1..") == 0)
+			t->planned = atoi(l.c_str() + 3);
+		else if ((l.compare(0, 2, "ok") == 0 ||
+			  l.compare(0, 6, "not ok") == 0) && t->count < 32)
+			t->lines[t->count++] = l;
+	}
+	fclose(f);
+	if (!t->count || t->planned != (int)t->count)
+		t->error = 1;
+}
+
+/* Print result @l of a TAP file as test @n; 1 if it is a failure. */
+static int tap_print(const std::string &l, unsigned n)
+{
+	int bad = l.compare(0, 6, "not ok") == 0;
+	size_t i = bad ? 6 : 2;
+
+	while (i < l.size() && (l[i] == ' ' || (l[i] >= '0' && l[i] <= '9')))
+		i++;
+	printf("%s %u %s\n", bad ? "not ok" : "ok", n, l.c_str() + i);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
-	const char *logdir = NULL;
+	const char *logdir = NULL, *tapfile = NULL;
+	struct tap_file tap = { {}, 0, -1, 0 };
 	unsigned long iters = 0;
 	int quiet = 0, failed = 0, argi;
 	unsigned i, n = 0, plan = 0;
@@ -252,9 +306,11 @@ int main(int argc, char **argv)
 			iters = strtoul(argv[++argi], NULL, 0);
 		else if (a == "-q")
 			quiet = 1;
+		else if (a == "-t" && argi + 1 < argc)
+			tapfile = argv[++argi];
 		else {
 			fprintf(stderr, "usage: %s [-l LOGDIR] [-i N] [-q] "
-				"[scenario...]\n", argv[0]);
+				"[-t TAPFILE] [scenario...]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -271,7 +327,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no such scenario\n");
 		return 2;
 	}
-	printf("1..%u\n", plan);
+	if (tapfile)
+		tap_read(&tap, tapfile);
+	printf("1..%u\n", plan + tap.count + tap.error);
+	for (i = 0; i < tap.count; i++)
+		failed |= tap_print(tap.lines[i], ++n);
+	if (tap.error) {
+		printf("not ok %u - %s: unreadable, no result or not as "
+		       "planned (%u of %d)\n", ++n, tapfile, tap.count,
+		       tap.planned);
+		failed = 1;
+	}
 	fflush(stdout);
 	for (i = 0; i < N_SCENARIOS; i++) {
 		int status;
