@@ -107,11 +107,13 @@ void cmshm_remote_restart(struct cmshm_remote *r)
 }
 
 /*
- * The host's control block, session first: a READY read after a session S
- * (rmb between) is S's READY or a later one, never an earlier session's,
- * because the host stores OFFLINE, then (wmb) its new session, then (wmb)
- * READY (cmshm_link_start()). What is read after it (rmb) is S's header
- * or a later one.
+ * A first look at the host's control block: its session and state, then
+ * one read barrier, so that what the caller reads next (the header) is at
+ * least as new as the session read: the host stores its new header, then
+ * (wmb) its new session. No barrier is needed between the two words: a
+ * READY that belongs to another session than the one read only makes the
+ * caller copy a header that read_header()'s checks then refuse (the host
+ * block inside the copy, read after the barrier, and reread_host()).
  */
 static void read_host(const struct cmshm_remote *r, uint32_t *state,
 		      uint32_t *session)
@@ -120,7 +122,6 @@ static void read_host(const struct cmshm_remote *r, uint32_t *state,
 
 	cmshm_cache_invalidate(h, sizeof(*h));
 	*session = cmshm_load32(&h->session);
-	cmshm_rmb();
 	*state = cmshm_load32(&h->state);
 	cmshm_rmb();
 }
@@ -135,7 +136,8 @@ static void read_host(const struct cmshm_remote *r, uint32_t *state,
  * READY, and a later READY makes the session read after it (rmb) return
  * the later session. So READY with the same session means no header word
  * changed during the copy. Reading session first here would not do: it
- * could return the old session and the state the new READY.
+ * could return the old session and the state the new READY (the model
+ * check's remote_header_restart finds that in a few hundred iterations).
  */
 static void reread_host(const struct cmshm_remote *r, uint32_t *state,
 			uint32_t *session)
@@ -146,7 +148,6 @@ static void reread_host(const struct cmshm_remote *r, uint32_t *state,
 	*state = cmshm_load32(&h->state);
 	cmshm_rmb();
 	*session = cmshm_load32(&h->session);
-	cmshm_rmb();
 }
 
 /*
@@ -330,7 +331,7 @@ void cmshm_remote_stop(struct cmshm_remote *r)
 
 	if (!r->link.own || !r->geom_ok)
 		return;
-	read_host(r, &state, &session);
+	reread_host(r, &state, &session);
 	if (state != CMSHM_STATE_READY || session != r->geom)
 		return;
 	cmshm_link_stop(&r->link, CMSHM_STATE_OFFLINE);

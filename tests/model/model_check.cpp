@@ -30,6 +30,7 @@
 #include "scenario_ring.h"
 #include "scenario_link.h"
 #include "scenario_doorbell.h"
+#include "scenario_remote.h"
 
 /**
  * struct scenario - one model check.
@@ -76,6 +77,9 @@ static const struct scenario scenarios[] = {
 	{ "doorbell_coalesced",
 	  "(e) driver replica: a coalesced kick's message has a doorbell",
 	  1000000, run_one<doorbell_coalesced> },
+	{ "remote_header_restart",
+	  "(f) endpoint library: a header copied across a host restart is never used",
+	  200000, run_one<remote_header_restart> },
 	{ "wake_no_miss",
 	  "(e) driver replica: a reader never sleeps through a wake-up",
 	  1000000, run_one<wake_no_miss> },
@@ -103,6 +107,11 @@ static std::string word_name(unsigned off)
 					    "reserved" };
 	char buf[48];
 
+	if (model_cur_bytes != MODEL_REGION_BYTES) {
+		/* scenario_remote.h's whole-header layout */
+		snprintf(buf, sizeof(buf), "region+%u", off);
+		return buf;
+	}
 	if (off < MODEL_REMOTE_CTRL)
 		snprintf(buf, sizeof(buf), "host.%s", ctrl[off / 4u]);
 	else if (off < MODEL_H2R_HEAD)
@@ -131,8 +140,8 @@ static std::string word_name(unsigned off)
 static std::string name_addresses(const std::string &line)
 {
 	size_t a = line.find("<0x"), b;
-	uintptr_t p, base = (uintptr_t)&model_cur->w[0];
-	size_t stride = sizeof(model_cur->w[0]);
+	uintptr_t p, base = (uintptr_t)&model_cur_w[0];
+	size_t stride = sizeof(model_cur_w[0]);
 
 	if (a == std::string::npos)
 		return line;
@@ -140,7 +149,7 @@ static std::string name_addresses(const std::string &line)
 	if (b == std::string::npos)
 		return line;
 	p = (uintptr_t)strtoull(line.c_str() + a + 1, NULL, 16);
-	if (p < base || p >= base + stride * MODEL_REGION_WORDS)
+	if (p < base || p >= base + stride * (model_cur_bytes / 4u))
 		return line;
 	return line.substr(0, a) + "<" +
 	       word_name((unsigned)((p - base) / stride * 4u)) + ">" +

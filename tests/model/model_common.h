@@ -129,7 +129,7 @@ static inline void model_check_next(uint32_t last, uint32_t seq)
 
 /**
  * struct model_world - the region's shadow and both sides' private state.
- * @mem:  shadow atomics of the region (model_cur points here).
+ * @mem:  shadow atomics of the region (model_use() points the port here).
  * @desc: ring descriptors: [0] h2r, [1] r2h.
  * @tx:   ring each side produces into, by thread (h2r for the host).
  * @rx:   ring each side consumes from, by thread.
@@ -155,7 +155,7 @@ struct model_world {
 	{
 		unsigned i;
 
-		model_cur = &mem;
+		model_use(mem.w, MODEL_REGION_BYTES);
 		for (i = 0; i < MODEL_REGION_WORDS; i++)
 			mem.w[i].store(fill, rl::mo_relaxed, $);
 		desc[0].head_offset = MODEL_H2R_HEAD;

@@ -19,7 +19,8 @@
  *
  * The shared region is a small array of addresses (never dereferenced);
  * the test owns one shadow atomic per 32-bit word of it (struct
- * model_mem) and points model_cur at them for the current iteration.
+ * model_mem, or its own array) and points the port at them for the
+ * current iteration (model_use()).
  * Cache maintenance is a no-op: relacy models a coherent memory.
  *
  * Copyright (C) 2026 The cmshm authors
@@ -42,6 +43,11 @@
 /* Bytes in the modelled shared region (see model_common.h for its map). */
 #define MODEL_REGION_BYTES	192u
 #define MODEL_REGION_WORDS	(MODEL_REGION_BYTES / 4u)
+/*
+ * The largest region a scenario models: scenario_remote.h lays out a whole
+ * valid v1 header (two 256-byte rings) for the remote endpoint library.
+ */
+#define MODEL_REGION_BYTES_MAX	704u
 
 /**
  * struct model_mem - the shadow of the shared region for one iteration.
@@ -51,10 +57,20 @@ struct model_mem {
 	rl::atomic<uint32_t> w[MODEL_REGION_WORDS];
 };
 
-/* The region's addresses; its contents are in model_cur->w[]. */
-static uint32_t model_region[MODEL_REGION_WORDS];
-/* Shadow of the running iteration (relacy runs one at a time). */
-static struct model_mem *model_cur;
+/* The region's addresses; its contents are in model_cur_w[]. */
+static uint32_t model_region[MODEL_REGION_BYTES_MAX / 4u];
+/* Shadow of the running iteration (relacy runs one at a time): its words
+ * and its size in bytes.
+ */
+static rl::atomic<uint32_t> *model_cur_w;
+static uint32_t model_cur_bytes;
+
+/* Point the port at @words shadow atomics of @bytes bytes of region. */
+static inline void model_use(rl::atomic<uint32_t> *words, uint32_t bytes)
+{
+	model_cur_w = words;
+	model_cur_bytes = bytes;
+}
 
 /* The shadow atomic of the aligned word at @p inside model_region. */
 static inline rl::atomic<uint32_t> &model_word(const volatile void *p,
@@ -62,10 +78,10 @@ static inline rl::atomic<uint32_t> &model_word(const volatile void *p,
 {
 	uintptr_t off = (uintptr_t)p - (uintptr_t)model_region;
 
-	if (off >= MODEL_REGION_BYTES || (off & 3u))
+	if (off >= model_cur_bytes || (off & 3u))
 		rl::ctx().fail_test("access outside the modelled region",
 				    rl::test_result_user_assert_failed, info);
-	return model_cur->w[off / 4u];
+	return model_cur_w[off / 4u];
 }
 
 #define cmshm_load32(p) \

@@ -21,6 +21,13 @@
 #   DSB orders the exclusive load too); a successful cmpxchg to IDLE
 #   publishes nothing (the next kicker sends with its own mb()).
 #
+# Then the remote endpoint library (firmware/endpoint/cmshm_remote.c, in
+# scenario_remote.h): each barrier of it removed in turn, and its second
+# look at the host's control block done in the first look's order
+# (session first: the order before the fix), in a copy
+# (build/model/mutants/remote-*/, REMOTE_SRC); remote_header_restart and
+# every other passing scenario run. Each must be caught.
+#
 #   tests/model/mutate.sh [-i ITERATIONS]
 #
 # Exits non-zero if any removal is not caught, except for the barriers
@@ -34,7 +41,7 @@
 # - the cmshm_mb() that ends cmshm_link_start(), cmshm_link_stop() and the
 #   acknowledgement in cmshm_link_update() orders the control block before
 #   the doorbell the caller rings next; the model has no doorbell (its
-#   threads poll).
+#   threads poll). (cmshm_link_update() is cmshm_link_follow() now.)
 # - the second cmshm_rmb() of cmshm_link_peer_unchanged() orders its reads
 #   before what the caller stores next when it finds a violation (its own
 #   restart): load-to-store again. (Its first one is caught.)
@@ -69,7 +76,12 @@ fec8b60|-DMODEL_DB_MB_BEFORE_SEND=0 -DMODEL_WAKE_MB_BEFORE_INC=0 -DMODEL_WAKE_SA
 "
 drv_scenarios="doorbell_coalesced wake_no_miss"
 
-echo "1..$(( $(echo "$sites" | wc -l) + $(echo "$drv_mutants" | grep -c .) ))"
+# file:line of every barrier statement of the endpoint library.
+lib_sites=$(cd "$REPO/firmware/endpoint" &&
+	grep -nE '^[[:space:]]*cmshm_(rmb|wmb|mb)\(\);' cmshm_remote.c | cut -d: -f1)
+
+echo "1..$(( $(echo "$sites" | wc -l) + $(echo "$drv_mutants" | grep -c .) + \
+	$(echo "$lib_sites" | grep -c .) + 1 ))"
 rc=0
 for s in $sites; do
 	f=${s%%:*}
@@ -99,7 +111,7 @@ for s in $sites; do
 	cmshm_link_peer_unchanged:cmshm_rmb\(\))
 		why="load-to-store ordering (load buffering), not modelled" ;;
 	cmshm_link_start:cmshm_mb\(\) | cmshm_link_stop:cmshm_mb\(\) | \
-	cmshm_link_update:cmshm_mb\(\))
+	cmshm_link_follow:cmshm_mb\(\))
 		why="orders the control block before the doorbell, not modelled" ;;
 	*) why= ;;
 	esac
@@ -149,4 +161,53 @@ while IFS='|' read -r name defs what; do
 		rc=1
 	fi
 done <<<"$drv_mutants"
+
+# lib_mutant NAME WHAT SKIP-REASON SED-EXPRESSION: build against a copy of
+# cmshm_remote.c changed by SED-EXPRESSION, report as above.
+lib_mutant()
+{
+	local name=$1 what=$2 skip=$3 expr=$4 d caught first why
+	d=$MUT/remote-$name
+	rm -rf "$d"
+	mkdir -p "$d"
+	sed -E "$expr" "$REPO/firmware/endpoint/cmshm_remote.c" >"$d/cmshm_remote.c"
+	if cmp -s "$d/cmshm_remote.c" "$REPO/firmware/endpoint/cmshm_remote.c"; then
+		echo "not ok - $what: the mutation changed nothing (update mutate.sh)"
+		rc=1
+		return
+	fi
+	if ! make -s -C "$REPO/tests/model" BUILD="$d" REMOTE_SRC="$d" all \
+		>"$d/build.log" 2>&1; then
+		echo "not ok - $what: build failed, see $d/build.log"
+		rc=1
+		return
+	fi
+	"$d/model_check" -q -i "$ITERS" >"$d/tap.txt" 2>&1
+	caught=
+	for t in $(sed -n 's/^not ok [0-9]* - \([a-z_]*\) .*/\1/p' "$d/tap.txt"); do
+		case " $(echo $base) " in *" $t "*) caught="$caught $t";; esac
+	done
+	if [ -z "$caught" ] && [ -n "$skip" ]; then
+		echo "ok - $what # SKIP $skip"
+	elif [ -n "$caught" ]; then
+		first=$(echo $caught | cut -d' ' -f1)
+		why=$(sed -n "s/^not ok [0-9]* - $first .*: \(.*\) at iteration.*/\1/p" "$d/tap.txt")
+		echo "ok - $what is caught by scenario$caught ($first: $why)"
+	else
+		echo "not ok - $what is caught by no scenario"
+		rc=1
+	fi
+}
+
+for l in $lib_sites; do
+	f=$REPO/firmware/endpoint/cmshm_remote.c
+	call=$(sed -n "${l}p" "$f" | grep -oE 'cmshm_(rmb|wmb|mb)\(\)')
+	func=$(awk -v l="$l" 'NR <= l && /^[a-z].*\(/ { fn = $0 } NR == l { print fn }' "$f" |
+		sed -E 's/.*[ *]([a-z_0-9]+)\(.*/\1/')
+	lib_mutant "$l" "removing $call at cmshm_remote.c:$l ($func)" "" \
+		"${l}s/cmshm_(rmb|wmb|mb)\(\);/\/* mutant: barrier removed *\/;/"
+done
+lib_mutant reread-session-first \
+	"the second host control block read in the first's order (session, then state)" "" \
+	's/reread_host\(r, &state2, &session2\)/read_host(r, \&state2, \&session2)/'
 exit $rc
