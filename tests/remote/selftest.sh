@@ -104,7 +104,8 @@ logs=("$work/remote.out" "$work/remote.err" "$work/host.out" "$work/host.err" "$
 
 # 1-2: build
 $CC $CFLAGS -o "$work/cmshm-remote" "$top/userspace/cmshm-remote.c" \
-	"$top"/userspace/remote/*.c 2>"$work/remote.err"
+	"$top"/userspace/remote/*.c "$top/firmware/endpoint/cmshm_remote.c" \
+	2>"$work/remote.err"
 ok "cmshm-remote builds with -Wall -Wextra -Werror" $? "$work/remote.err"
 $CC $CFLAGS -I "$top/userspace" -o "$work/fake-host" \
 	"$top/tests/remote/fake-host.c" 2>"$work/host.err"

@@ -45,6 +45,7 @@ void remote_sink_reset(struct remote *rm)
 	memset(rm->sink_seen, 0, sizeof(rm->sink_seen));
 }
 
+/* Mark @seq received (@on) or not in the sink's window. */
 static void seen_set(struct remote *rm, uint32_t seq, int on)
 {
 	uint32_t i = seq % REMOTE_SINK_WINDOW;
@@ -56,6 +57,7 @@ static void seen_set(struct remote *rm, uint32_t seq, int on)
 		rm->sink_seen[i / 8u] &= (uint8_t)~bit;
 }
 
+/* Was @seq received (within the sink's window)? */
 static int seen_get(const struct remote *rm, uint32_t seq)
 {
 	uint32_t i = seq % REMOTE_SINK_WINDOW;
@@ -102,49 +104,64 @@ static void sink_account(struct remote *rm, uint32_t seq)
 	}
 }
 
+/*
+ * One more message moved in this pass: every REMOTE_DB_BATCH of them, ring
+ * Linux for what is owed (the library holds the doorbells of a pass, see
+ * remote_work()).
+ */
+static void batch(struct remote *rm, int *moved)
+{
+	if (++*moved % REMOTE_DB_BATCH)
+		return;
+	cmshm_remote_notify(&rm->ep);
+	cmshm_remote_defer(&rm->ep);
+}
+
+/* @len, at most @max. */
 static uint32_t clamp_len(uint32_t len, uint32_t max)
 {
 	return len > max ? max : len;
 }
 
 /*
- * Publish one message (cmshm_ring_write() with a hook): the fault phase may
- * damage the record between reservation and commit.
+ * Publish one message (cmshm_remote_send() with a hook): the fault phase
+ * may damage the record between reservation and commit.
  */
 static int tx_write(struct remote *rm, const void *buf, uint32_t len)
 {
-	uint32_t own = rm->tx.own;
+	uint32_t own = rm->ep.tx.own;
 	void *slot;
-	int err = cmshm_ring_reserve(&rm->tx, len, &slot);
+	int err = cmshm_remote_reserve(&rm->ep, len, &slot);
 
 	if (err)
 		return err;
 	memcpy(slot, buf, len);
 	fault_record(rm, own, slot, len);
-	cmshm_ring_commit(&rm->tx);
+	cmshm_remote_commit(&rm->ep);
 	return 0;
 }
 
 /*
  * A struct cmshm_app_cmd in range: reply with the application-area bytes it
  * names and store their complement there (see cmshm_testmsg.h). Returns
- * what cmshm_ring_write() returned, or 1 if @msg is not such a command.
+ * what tx_write() returned, or 1 if @msg is not such a command.
  */
 static int app_cmd(struct remote *rm, const void *msg, uint32_t len)
 {
 	struct cmshm_app_cmd cmd;
 	uint8_t *area, copy[4096];
-	uint32_t i;
+	uint32_t i, app_size;
 	int err;
 
 	if (len != sizeof(cmd))
 		return 1;
 	memcpy(&cmd, msg, sizeof(cmd));
+	area = cmshm_remote_app(&rm->ep, &app_size);
 	if (cmd.magic != CMSHM_APP_CMD_MAGIC || !cmd.length ||
-	    cmd.length > sizeof(copy) || cmd.offset > rm->hdr.app_size ||
-	    cmd.length > rm->hdr.app_size - cmd.offset)
+	    cmd.length > sizeof(copy) || cmd.offset > app_size ||
+	    cmd.length > app_size - cmd.offset)
 		return 1;
-	area = rm->base + rm->hdr.app_offset + cmd.offset;
+	area += cmd.offset;
 	memcpy(copy, area, cmd.length);
 	err = tx_write(rm, copy, cmd.length);
 	if (!err)
@@ -161,11 +178,11 @@ static void do_echo(struct remote *rm, int *moved)
 	int err;
 
 	for (;;) {
-		err = cmshm_ring_peek(&rm->rx, &p, &len);
+		err = cmshm_remote_peek(&rm->ep, &p, &len);
 		if (err == -CMSHM_EAGAIN)
 			return;
 		if (err) {
-			remote_ring_error(rm, "h2r", err);
+			remote_data_error(rm, "h2r", err);
 			return;
 		}
 		err = app_cmd(rm, p, len);
@@ -179,25 +196,25 @@ static void do_echo(struct remote *rm, int *moved)
 			rm->st.echo_dropped++;
 			remote_log(rm, 0,
 				   "echo: %u-byte message exceeds the r2h maximum %u: dropped",
-				   len, rm->tx.max_msg);
+				   len, cmshm_remote_max_msg(&rm->ep));
 		} else if (err) {
-			remote_ring_error(rm, "r2h", err);
+			remote_data_error(rm, "r2h", err);
 			return;
-		} else {
+		}
+		if (!err) {
 			rm->st.tx_msgs++;
 			rm->st.tx_bytes += len;
-			if (rm->st.tx_msgs == rm->opt.corrupt_head_after) {
-				/* Misaligned: the host must refuse it. */
-				cmshm_store32(rm->tx.head, rm->tx.own + 4u);
-				rm->st.corruptions++;
-				remote_log(rm, 1, "corrupted the r2h head");
-			}
 		}
-		cmshm_ring_release(&rm->rx);
+		if (!err && rm->st.tx_msgs == rm->opt.corrupt_head_after) {
+			/* Misaligned: the host must refuse it. */
+			cmshm_store32(rm->ep.tx.head, rm->ep.tx.own + 4u);
+			rm->st.corruptions++;
+			remote_log(rm, 1, "corrupted the r2h head");
+		}
+		cmshm_remote_release(&rm->ep);
 		rm->st.rx_msgs++;
 		rm->st.rx_bytes += len;
-		if (++*moved % REMOTE_DB_BATCH == 0)
-			remote_ring(rm);
+		batch(rm, moved);
 	}
 }
 
@@ -209,11 +226,11 @@ static void do_sink(struct remote *rm, int *moved)
 	int err;
 
 	while (!rm->done) {
-		err = cmshm_ring_peek(&rm->rx, &p, &len);
+		err = cmshm_remote_peek(&rm->ep, &p, &len);
 		if (err == -CMSHM_EAGAIN)
 			return;
 		if (err) {
-			remote_ring_error(rm, "h2r", err);
+			remote_data_error(rm, "h2r", err);
 			return;
 		}
 		err = cmshm_testmsg_check(p, len, &seq);
@@ -229,11 +246,10 @@ static void do_sink(struct remote *rm, int *moved)
 		} else {
 			sink_account(rm, seq);
 		}
-		cmshm_ring_release(&rm->rx);
+		cmshm_remote_release(&rm->ep);
 		rm->st.rx_msgs++;
 		rm->st.rx_bytes += len;
-		if (++*moved % REMOTE_DB_BATCH == 0)
-			remote_ring(rm);
+		batch(rm, moved);
 		if (rm->opt.exit_after_count && rm->opt.mode == MODE_SINK &&
 		    rm->st.sink_ok >= rm->opt.count)
 			rm->done = 1;
@@ -258,7 +274,7 @@ static int source_time_ok(const struct remote *rm, double now)
 int remote_source_due(const struct remote *rm)
 {
 	if ((rm->opt.mode != MODE_SOURCE && rm->opt.mode != MODE_DUPLEX) ||
-	    !rm->link.up || rm->tx_blocked)
+	    !cmshm_remote_up(&rm->ep) || rm->tx_blocked)
 		return 0;
 	if (rm->opt.have_count && rm->src_seq >= rm->opt.count)
 		return 0;
@@ -270,9 +286,11 @@ int remote_source_due(const struct remote *rm)
  */
 static void do_source(struct remote *rm, int kicked, int *moved)
 {
-	uint32_t max = clamp_len(rm->opt.size_max, rm->tx.max_msg);
+	uint32_t max = clamp_len(rm->opt.size_max,
+				 cmshm_remote_max_msg(&rm->ep));
 	uint32_t min = clamp_len(rm->opt.size_min, max);
-	uint32_t len, tail;
+	uint32_t len;
+	int32_t queued;
 	double now = remote_now();
 	int err;
 
@@ -294,23 +312,22 @@ static void do_source(struct remote *rm, int kicked, int *moved)
 			return;
 		}
 		if (err) {
-			remote_ring_error(rm, "r2h", err);
+			remote_data_error(rm, "r2h", err);
 			return;
 		}
 		rm->src_seq++;
 		rm->st.tx_msgs++;
 		rm->st.tx_bytes += len;
-		if (++*moved % REMOTE_DB_BATCH == 0)
-			remote_ring(rm);
+		batch(rm, moved);
 		if (rm->opt.rate > 0)
 			now = remote_now();
 	}
 	if (!rm->opt.exit_after_count)
 		return;
-	err = cmshm_ring_load_tail(&rm->tx, &tail);
-	if (err)
-		remote_ring_error(rm, "r2h", err);
-	else if (tail == rm->tx.own &&
+	queued = cmshm_remote_tx_queued(&rm->ep);
+	if (queued < 0)
+		remote_data_error(rm, "r2h", queued);
+	else if (!queued &&
 		 (rm->opt.mode != MODE_DUPLEX || rm->st.sink_ok >= rm->opt.count))
 		rm->done = 1;
 }
@@ -338,8 +355,10 @@ int remote_stalled(const struct remote *rm)
  *
  * Consumes and/or produces messages until nothing more can be done, then
  * rings Linux once if anything moved (space freed or messages queued),
- * besides the intermediate doorbells of a long pass. Does nothing while
- * the fault phase waits for the host to see a corrupted index.
+ * besides the intermediate doorbells of a long pass: the library's
+ * doorbells are deferred for the pass (cmshm_remote_defer()) and rung by
+ * cmshm_remote_notify(). Does nothing while the fault phase waits for the
+ * host to see a corrupted index.
  */
 void remote_work(struct remote *rm, int kicked)
 {
@@ -347,6 +366,7 @@ void remote_work(struct remote *rm, int kicked)
 
 	if (fault_frozen(rm))
 		return;
+	cmshm_remote_defer(&rm->ep);
 	switch (rm->opt.mode) {
 	case MODE_ECHO:
 		if (rm->tx_blocked && !kicked)
@@ -367,6 +387,5 @@ void remote_work(struct remote *rm, int kicked)
 	case MODE_IDLE:
 		break;
 	}
-	if (moved % REMOTE_DB_BATCH)
-		remote_ring(rm);
+	cmshm_remote_notify(&rm->ep);
 }

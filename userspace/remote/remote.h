@@ -2,24 +2,31 @@
 /*
  * cmshm-remote internals: the state shared by the emulator's parts.
  *
- *   cmshm-remote.c    command line, main loop, summary, stats, exit status
+ *   cmshm-remote.c    main loop, summary, stats, exit status
+ *   remote/opts.c     the command line
  *   remote/shm.c      mapping the RAM file, doorbells, waiting
- *   remote/session.c  host header validation and the session handshake
+ *   remote/session.c  the endpoint library's events -> counters and logs
  *   remote/modes.c    echo, source and sink work on the rings
  *   remote/fault.c    the adversarial fault phase (--fault-*)
+ *   remote/fault_words.c  its values and corruptions (remote/fault.h)
  *
- * Everything runs on one thread; nothing here is thread-safe.
+ * The protocol itself (following host sessions, the handshake, restarts
+ * after a protocol error, the rings) is the remote endpoint library,
+ * firmware/endpoint/cmshm_remote.c, in @ep of struct remote; these files
+ * only drive it and count what it reports. Everything runs on one thread;
+ * nothing here is thread-safe.
  *
  * Copyright (C) 2026 The cmshm authors
  */
-#ifndef CMSHM_REMOTE_H
-#define CMSHM_REMOTE_H
+#ifndef CMSHM_EMU_REMOTE_H
+#define CMSHM_EMU_REMOTE_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmshm/cmshm_link.h"
+#include "cmshm/cmshm_remote.h"
 
 /** enum remote_mode - what the emulator does once the link is up. */
 enum remote_mode {
@@ -29,6 +36,9 @@ enum remote_mode {
 	MODE_IDLE,	/* handshake only */
 	MODE_DUPLEX,	/* source and sink at once */
 };
+
+/* The number of modes. */
+#define REMOTE_NMODES	((unsigned int)MODE_DUPLEX + 1u)
 
 /* Doorbell page: 8 channels of 128 bytes; Linux->remote counter at +0,
  * remote->Linux counter at +64.
@@ -112,7 +122,7 @@ struct remote_opts {
  *
  * Messages and bytes count payloads. @proto_errors includes
  * @header_errors. @restart_races are ring-index regressions explained by
- * a concurrent host restart (not errors, see remote_ring_error()).
+ * a concurrent host restart (not errors, see remote_data_error()).
  * @corruptions are faults this program injected on purpose
  * (--corrupt-head-after, --fault-corrupt), not errors; the @corrupt_*
  * counters split the --fault-corrupt ones by target. @fault_errors are
@@ -240,14 +250,14 @@ struct remote_fault {
  * @db_out:       the remote->Linux counter written.
  * @db_last_in:   value of *@db_in at the last look.
  * @db_out_val:   private copy of *@db_out.
- * @hdr:          validated header copy of the current geometry.
- * @have_geom:    nonzero once @hdr is valid.
- * @geom_session: host session @hdr was read and validated for.
- * @bad_session:  host session whose header failed validation (0: none).
- * @tx:           remote->host ring (r2h).
- * @rx:           host->remote ring (h2r).
- * @link:         handshake state; @link.own lives at @hdr.remote_ctrl.
- * @started:      nonzero once cmshm_link_start() ran.
+ * @ep:           the remote endpoint (the library's state, the protocol).
+ * @seen_session: @ep.link.session, and
+ * @seen_acked:   @ep.link.acked, as of the last remote_sync(): a change
+ *                means the library reset the ring indices we own.
+ * @err_pending:  a data call made the library restart after a protocol
+ *                error: 1, or 2 if fault_tainted() explained it (its ERROR
+ *                event is still to come from cmshm_remote_poll()); 0: none.
+ * @err_ring:     "h2r" or "r2h": the ring of @err_pending.
  * @rng:          xorshift64 state for sizes.
  * @buf:          source message buffer, @opt.size_max bytes.
  * @src_seq:      next sequence number to send (source).
@@ -276,14 +286,11 @@ struct remote {
 	uint32_t *db_out;
 	uint32_t db_last_in;
 	uint32_t db_out_val;
-	struct cmshm_header hdr;
-	int have_geom;
-	uint32_t geom_session;
-	uint32_t bad_session;
-	struct cmshm_ring tx;
-	struct cmshm_ring rx;
-	struct cmshm_link link;
-	int started;
+	struct cmshm_remote ep;
+	uint32_t seen_session;
+	uint32_t seen_acked;
+	int err_pending;
+	const char *err_ring;
 	uint64_t rng;
 	uint8_t *buf;
 	uint64_t src_seq;
@@ -299,20 +306,26 @@ struct remote {
 /* Set by SIGTERM/SIGINT. */
 extern volatile sig_atomic_t remote_stop;
 
+/* opts.c */
+extern const char *const remote_mode_names[REMOTE_NMODES];
+void remote_usage(FILE *f);
+int remote_parse_args(struct remote_opts *o, int argc, char **argv);
+
 /* shm.c */
 int remote_map(struct remote *rm);
 int remote_present(struct remote *rm);
 void remote_unmap(struct remote *rm);
-void remote_ring(struct remote *rm);
+void remote_ring(void *ctx);
 int remote_wait(struct remote *rm);
 double remote_now(void);
 void remote_log(const struct remote *rm, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* session.c */
+void remote_sync(struct remote *rm);
 void remote_link_step(struct remote *rm);
 void remote_link_restart(struct remote *rm);
-void remote_ring_error(struct remote *rm, const char *ring, int err);
+void remote_data_error(struct remote *rm, const char *ring, int err);
 void remote_shutdown(struct remote *rm);
 
 /* modes.c */
@@ -335,4 +348,4 @@ void fault_record(struct remote *rm, uint32_t own, void *payload,
 		  uint32_t len);
 void fault_finish(struct remote *rm);
 
-#endif /* CMSHM_REMOTE_H */
+#endif /* CMSHM_EMU_REMOTE_H */

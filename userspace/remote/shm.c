@@ -174,14 +174,18 @@ void remote_unmap(struct remote *rm)
 
 /**
  * remote_ring() - ring Linux's doorbell (no-op in polling mode).
- * @rm: the emulator.
+ * @ctx: the emulator (struct remote).
  *
+ * The library's doorbell function (cmshm_remote_doorbell_fn, given to
+ * cmshm_remote_init() in doorbell mode), also called by the fault phase.
  * Increments the private counter and stores it to the remote->Linux
  * counter after a release fence, so every earlier store to the region
  * (indices, ctrl) is visible before the doorbell is.
  */
-void remote_ring(struct remote *rm)
+void remote_ring(void *ctx)
 {
+	struct remote *rm = ctx;
+
 	if (!rm->db_out)
 		return;
 	rm->db_out_val++;
