@@ -10,6 +10,18 @@
 #include "cmshm/cmshm_remote.h"
 
 /*
+ * Built as the kernel module of firmware/port/linux, every API function
+ * is exported right after its definition, as the kernel's style asks;
+ * elsewhere the macro is an empty declaration.
+ */
+#if defined(__KERNEL__) && defined(MODULE)
+#include <linux/export.h>
+#define CMSHM_REMOTE_EXPORT(sym)	EXPORT_SYMBOL_GPL(sym)
+#else
+#define CMSHM_REMOTE_EXPORT(sym)	struct cmshm_remote_exported_##sym
+#endif
+
+/*
  * The data cache line of this core, when the port maintains the cache by
  * address: a layout with smaller lines would put words of both sides in
  * one cache line.
@@ -67,6 +79,8 @@ int cmshm_remote_init(struct cmshm_remote *r, void *base, uint32_t size,
 	return 0;
 }
 
+CMSHM_REMOTE_EXPORT(cmshm_remote_init);
+
 /*
  * The next session: the current one (or the seed) through a step of a
  * 32-bit LCG (Numerical Recipes' constants) and the murmur3 finaliser, so
@@ -105,6 +119,8 @@ void cmshm_remote_restart(struct cmshm_remote *r)
 	cmshm_link_start(&r->link, next_session(r, avoid));
 	ring_host(r);
 }
+
+CMSHM_REMOTE_EXPORT(cmshm_remote_restart);
 
 /*
  * A first look at the host's control block: its session and state, then
@@ -252,6 +268,8 @@ unsigned int cmshm_remote_poll(struct cmshm_remote *r)
 	return ev;
 }
 
+CMSHM_REMOTE_EXPORT(cmshm_remote_poll);
+
 /*
  * A ring call failed with @err. -CMSHM_EPROTO while the host is still READY
  * with the session we acknowledged (cmshm_link_peer_unchanged(), ordered
@@ -282,11 +300,15 @@ int cmshm_remote_reserve(struct cmshm_remote *r, uint32_t len,
 	return err ? ring_error(r, err) : 0;
 }
 
+CMSHM_REMOTE_EXPORT(cmshm_remote_reserve);
+
 void cmshm_remote_commit(struct cmshm_remote *r)
 {
 	cmshm_ring_commit(&r->tx);
 	ring_host(r);
 }
+
+CMSHM_REMOTE_EXPORT(cmshm_remote_commit);
 
 int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
 		      uint32_t *len)
@@ -299,11 +321,15 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
 	return err ? ring_error(r, err) : 0;
 }
 
+CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
+
 void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
 	ring_host(r);
 }
+
+CMSHM_REMOTE_EXPORT(cmshm_remote_release);
 
 int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)
 {
@@ -318,12 +344,16 @@ int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)
 	return (int32_t)(r->tx.own - tail);
 }
 
+CMSHM_REMOTE_EXPORT(cmshm_remote_tx_queued);
+
 void cmshm_remote_notify(struct cmshm_remote *r)
 {
 	r->defer = 0;
 	if (r->owed)
 		ring_host(r);
 }
+
+CMSHM_REMOTE_EXPORT(cmshm_remote_notify);
 
 void cmshm_remote_stop(struct cmshm_remote *r)
 {
@@ -338,3 +368,5 @@ void cmshm_remote_stop(struct cmshm_remote *r)
 	r->defer = 0;
 	ring_host(r);
 }
+
+CMSHM_REMOTE_EXPORT(cmshm_remote_stop);
