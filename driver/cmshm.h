@@ -52,16 +52,32 @@
  * @poll_timer:     polling-mode hrtimer.
  * @poll_seen:      the remote-written words at the last tick (polling
  *                  mode; the hrtimer's alone).
- * @mbox_cl:        mailbox client shared by both channels.
+ * @tx_cl:          mailbox client of @tx_chan, also of @rx_chan when the
+ *                  one channel is bidirectional: its tx_done drives the
+ *                  doorbell state machine (cmshm_mbox_tx_done()).
+ * @rx_cl:          mailbox client of a separate @rx_chan: receive
+ *                  callback only, so what is sent on @rx_chan (the
+ *                  acknowledgments of @rx_ack) never reaches @db_state.
  * @tx_chan:        doorbell to the remote, or NULL in polling mode.
  * @rx_chan:        doorbell from the remote (may equal @tx_chan), or NULL.
+ *                  Stored once by probe, after the channel's receive
+ *                  callback may already have run (see @rx_ack_owed).
  * @db_ack:         the controller reports TX done neither by interrupt nor
  *                  by polling: cmshm_kick() reports it (knows_txdone).
+ * @rx_ack:         "cmshm,rx-ack": acknowledge every doorbell received on
+ *                  a separate @rx_chan with an empty message on it
+ *                  (cmshm_mbox_rx()). Set before @rx_chan is requested.
+ * @rx_ack_owed:    a doorbell came before probe stored @rx_chan, so its
+ *                  acknowledgment is owed; taken with atomic_xchg() by
+ *                  whichever of the callback and probe sees the other's
+ *                  store (cmshm_rx_ack_owed()).
  * @db_state:       CMSHM_DB_*; changed only by fully ordered atomics, see
  *                  cmshm_kick().
  * @db_sent:        counter, see struct cmshm_counters.
  * @db_received:    counter.
  * @db_coalesced:   counter.
+ * @db_ack_failed:  counter: acknowledgments (@rx_ack) the framework
+ *                  refused (sysfs only: not in struct cmshm_counters).
  * @link_work:      follows the remote's control block after a doorbell or
  *                  timer tick, so the handshake completes with no reader.
  * @wq:             readers, writers and pollers wait here.
@@ -104,14 +120,18 @@ struct cmshm_dev {
 	u32 poll_interval;
 	struct hrtimer poll_timer;
 	u32 poll_seen[CMSHM_POLL_WORDS];
-	struct mbox_client mbox_cl;
+	struct mbox_client tx_cl;
+	struct mbox_client rx_cl;
 	struct mbox_chan *tx_chan;
 	struct mbox_chan *rx_chan;
 	bool db_ack;
+	bool rx_ack;
+	atomic_t rx_ack_owed;
 	atomic_t db_state;
 	atomic64_t db_sent;
 	atomic64_t db_received;
 	atomic64_t db_coalesced;
+	atomic64_t db_ack_failed;
 	struct work_struct link_work;
 	wait_queue_head_t wq;
 	atomic_t wake_seq;

@@ -422,6 +422,9 @@ static int cmshm_probe(struct platform_device *pdev)
 		if (ret)
 			return ret;
 	} else {
+		if (of_property_read_bool(dev->of_node, "cmshm,rx-ack"))
+			return dev_err_probe(dev, -EINVAL,
+					     "cmshm,rx-ack needs channels \"tx\" and \"rx\"\n");
 		cmshm->poll_interval = CMSHM_POLL_US_DEFAULT;
 		of_property_read_u32(dev->of_node, "cmshm,poll-interval-us",
 				     &cmshm->poll_interval);

@@ -152,11 +152,13 @@ void cmshm_kick(struct cmshm_dev *cmshm)
 
 /*
  * TX done by the controller's interrupt or the framework's polling, in
- * the context either runs in (hard IRQ, thread or hrtimer).
+ * the context either runs in (hard IRQ, thread or hrtimer). tx_cl's only:
+ * rx_cl has no tx_done, so what is sent on a separate rx channel (the
+ * acknowledgments of cmshm,rx-ack) never reaches db_state.
  */
 static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 {
-	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
+	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, tx_cl);
 
 	/* Acknowledged by us, or not tracked: cmshm_doorbell_run() follows. */
 	if (cmshm->db_ack || !cmshm_mbox_reports_null_done())
@@ -165,9 +167,73 @@ static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
 		cmshm_doorbell_run(cmshm);
 }
 
+/*
+ * Whether the client must report TX done on @chan: the controller
+ * registered with neither txdone_irq nor txdone_poll, the case in which
+ * the framework expects mbox_client_txdone() (mbox_controller_register(),
+ * drivers/mailbox/mailbox.c). The client API offers no accessor for it, so
+ * the controller's declared capabilities are read here: at probe, and for
+ * each acknowledgment of cmshm,rx-ack (fixed at registration, so the
+ * same answer).
+ */
+static bool cmshm_mbox_wants_ack(struct mbox_chan *chan)
+{
+	return !chan->mbox->txdone_irq && !chan->mbox->txdone_poll;
+}
+
+/*
+ * Acknowledge a doorbell received on @chan, the separate rx channel
+ * (cmshm,rx-ack): an empty message on it. zynqmp-ipi turns it into
+ * IPI_MAILBOX_ACK, which clears the remote's bit in our status register
+ * and unmasks its interrupt, masked by the STATUS_ENQUIRY of the handler
+ * that delivered the doorbell; without it no doorbell from the remote is
+ * ever delivered again. Not blocking (tx_block is false): any context the
+ * receive callback runs in, and probe. A refused acknowledgment (only a
+ * full framework queue, which one acknowledgment per delivered doorbell
+ * does not fill) is counted and leaves the remote's interrupt masked.
+ */
+static void cmshm_rx_ack(struct cmshm_dev *cmshm, struct mbox_chan *chan)
+{
+	int ret;
+
+	ret = mbox_send_message(chan, NULL);
+	if (ret < 0) {
+		atomic64_inc(&cmshm->db_ack_failed);
+		dev_err_ratelimited(cmshm->rx_cl.dev,
+				    "doorbell acknowledgment failed: %d\n", ret);
+		return;
+	}
+	if (cmshm_mbox_wants_ack(chan))
+		mbox_client_txdone(chan, 0);
+}
+
+/*
+ * Acknowledge the doorbell being received, or owe the acknowledgment:
+ * the callback runs as soon as the controller's startup() enables the
+ * channel (a doorbell latched before the bind), before
+ * mbox_request_channel() returns the channel and probe stores rx_chan.
+ * Then whichever of this and cmshm_get_mailbox() sees the other's store
+ * sends it: each stores (the flag here, rx_chan there), then a fully
+ * ordered RMW, then loads the other; the atomic_xchg() taking the flag
+ * makes it one acknowledgment.
+ */
+static void cmshm_rx_ack_owed(struct cmshm_dev *cmshm)
+{
+	struct mbox_chan *chan = READ_ONCE(cmshm->rx_chan);
+
+	if (likely(chan)) {
+		cmshm_rx_ack(cmshm, chan);
+		return;
+	}
+	atomic_xchg(&cmshm->rx_ack_owed, 1);
+	chan = READ_ONCE(cmshm->rx_chan);
+	if (chan && atomic_xchg(&cmshm->rx_ack_owed, 0))
+		cmshm_rx_ack(cmshm, chan);
+}
+
 /**
  * cmshm_mbox_rx() - receive callback: the remote rang our doorbell.
- * @cl:  our mailbox client.
+ * @cl:  our mailbox client (rx_cl, or tx_cl through cmshm_mbox_rx_bidir()).
  * @msg: the controller's message; ignored (a doorbell carries no data, and
  *       nothing the remote sends is trusted).
  *
@@ -176,18 +242,41 @@ static void cmshm_mbox_tx_done(struct mbox_client *cl, void *msg, int r)
  * (imx-mu, omap-mailbox) or an IRQ thread (stm32-ipcc); with PREEMPT_RT
  * every handler not requested with IRQF_NO_THREAD is force-threaded, so it
  * is a preemptible thread. What it does is allowed in all of them: counter
- * increments, wake_up() (a raw spinlock without PREEMPT_RT, a sleeping
- * spinlock_t in a thread with it) and schedule_work(); it reads no shared
- * memory and takes no mutex. Not supported: a controller that calls it
- * from true hard-IRQ context on PREEMPT_RT (IRQF_NO_THREAD, a _HARD
- * hrtimer): wake_up() would sleep in atomic context there, and the debug RT
- * kernel of make check-debug-rt reports it (tests/mailbox/'s
- * rx_context=hardirq shows it). The handshake and everything that touches
- * shared memory run later in cmshm_link_work() or in the reader's context.
+ * increments, mbox_send_message() without blocking (cmshm,rx-ack; it
+ * takes the channel's spinlock_t with interrupts off), wake_up() (a raw
+ * spinlock without PREEMPT_RT, a sleeping spinlock_t in a thread with it)
+ * and schedule_work(); it reads no shared memory and takes no mutex.
+ * Not supported: a controller that calls it from true hard-IRQ context on
+ * PREEMPT_RT (IRQF_NO_THREAD, a _HARD hrtimer): wake_up() would sleep in
+ * atomic context there, and the debug RT kernel of make check-debug-rt
+ * reports it (tests/mailbox/'s rx_context=hardirq shows it). The
+ * handshake and everything that touches shared memory run later in
+ * cmshm_link_work() or in the reader's context.
+ *
+ * The acknowledgment (cmshm,rx-ack) goes before the wake-up: it clears
+ * the remote's status bit, so a doorbell the remote rang since the
+ * interrupt is merged into this one (zynqmp-ipi has one bit per remote),
+ * and only readers and link work woken after it see that doorbell's data.
  */
 static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
 {
-	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, mbox_cl);
+	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, rx_cl);
+
+	atomic64_inc(&cmshm->db_received);
+	if (cmshm->rx_ack)
+		cmshm_rx_ack_owed(cmshm);
+	cmshm_wake(cmshm);
+	schedule_work(&cmshm->link_work);
+}
+
+/*
+ * Receive callback of tx_cl: a doorbell on the single bidirectional
+ * channel (or one a controller reports on "tx"). As cmshm_mbox_rx(),
+ * never acknowledged: cmshm,rx-ack needs a separate rx channel.
+ */
+static void cmshm_mbox_rx_bidir(struct mbox_client *cl, void *msg)
+{
+	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, tx_cl);
 
 	atomic64_inc(&cmshm->db_received);
 	cmshm_wake(cmshm);
@@ -229,19 +318,8 @@ static void cmshm_free_chan(void *chan)
 }
 
 /*
- * Whether the client must report TX done on @chan: the controller
- * registered with neither txdone_irq nor txdone_poll, the case in which
- * the framework expects mbox_client_txdone() (mbox_controller_register(),
- * drivers/mailbox/mailbox.c). The client API offers no accessor for it, so
- * the controller's declared capabilities are read here, once, at probe.
- */
-static bool cmshm_mbox_wants_ack(struct mbox_chan *chan)
-{
-	return !chan->mbox->txdone_irq && !chan->mbox->txdone_poll;
-}
-
-/*
- * Request one doorbell channel: by @name, or the only one if @name is NULL.
+ * Request one doorbell channel for client @cl: by @name, or the only one
+ * if @name is NULL.
  *
  * knows_txdone is set only for a controller that reports TX done neither by
  * interrupt nor by polling: set for a polling one, it would turn that
@@ -255,10 +333,9 @@ static bool cmshm_mbox_wants_ack(struct mbox_chan *chan)
  * timer, which it never set up (a WARNING in hrtimer_start_range_ns() from
  * msg_submit(), seen on 6.1 in the lifecycle scenario with txdone=ack).
  */
-static struct mbox_chan *cmshm_request_chan(struct cmshm_dev *cmshm,
+static struct mbox_chan *cmshm_request_chan(struct mbox_client *cl,
 					    const char *name)
 {
-	struct mbox_client *cl = &cmshm->mbox_cl;
 	struct mbox_chan *chan;
 
 	cl->knows_txdone = false;
@@ -274,8 +351,10 @@ static struct mbox_chan *cmshm_request_chan(struct cmshm_dev *cmshm,
 
 /*
  * Request the doorbell channels. Everything the callbacks reach (the wait
- * queue, the link work, the link's pointers) is set up before: a doorbell
- * latched while no client was bound fires as soon as startup() enables it.
+ * queue, the link work, the link's pointers, both clients, rx_ack) is set
+ * up before: a doorbell latched while no client was bound fires as soon
+ * as startup() enables it. The one such doorbell cmshm,rx-ack must
+ * acknowledge before rx_chan is stored is owed (cmshm_rx_ack_owed()).
  */
 int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 {
@@ -283,13 +362,20 @@ int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	struct mbox_chan *chan;
 	int ret;
 
-	cmshm->mbox_cl.dev = dev;
-	cmshm->mbox_cl.rx_callback = cmshm_mbox_rx;
-	cmshm->mbox_cl.tx_done = cmshm_mbox_tx_done;
-	cmshm->mbox_cl.tx_block = false;
+	cmshm->tx_cl.dev = dev;
+	cmshm->tx_cl.rx_callback = cmshm_mbox_rx_bidir;
+	cmshm->tx_cl.tx_done = cmshm_mbox_tx_done;
+	cmshm->tx_cl.tx_block = false;
+	cmshm->rx_cl.dev = dev;
+	cmshm->rx_cl.rx_callback = cmshm_mbox_rx;
+	cmshm->rx_cl.tx_done = NULL;
+	cmshm->rx_cl.tx_block = false;
 
 	if (!of_property_present(np, "mbox-names")) {
-		chan = cmshm_request_chan(cmshm, NULL);
+		if (of_property_read_bool(np, "cmshm,rx-ack"))
+			return dev_err_probe(dev, -EINVAL,
+					     "cmshm,rx-ack needs channels \"tx\" and \"rx\"\n");
+		chan = cmshm_request_chan(&cmshm->tx_cl, NULL);
 		if (IS_ERR(chan))
 			return dev_err_probe(dev, PTR_ERR(chan),
 					     "cannot get mailbox channel\n");
@@ -302,7 +388,7 @@ int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 		return 0;
 	}
 
-	chan = cmshm_request_chan(cmshm, "tx");
+	chan = cmshm_request_chan(&cmshm->tx_cl, "tx");
 	if (IS_ERR(chan))
 		return dev_err_probe(dev, PTR_ERR(chan),
 				     "cannot get mailbox channel \"tx\"\n");
@@ -312,13 +398,17 @@ int cmshm_get_mailbox(struct cmshm_dev *cmshm, struct device *dev)
 	cmshm->tx_chan = chan;
 	cmshm->db_ack = cmshm_mbox_wants_ack(chan);
 
-	chan = cmshm_request_chan(cmshm, "rx");
+	cmshm->rx_ack = of_property_read_bool(np, "cmshm,rx-ack");
+	chan = cmshm_request_chan(&cmshm->rx_cl, "rx");
 	if (IS_ERR(chan))
 		return dev_err_probe(dev, PTR_ERR(chan),
 				     "cannot get mailbox channel \"rx\"\n");
 	ret = devm_add_action_or_reset(dev, cmshm_free_chan, chan);
 	if (ret)
 		return ret;
-	cmshm->rx_chan = chan;
+	/* Fully ordered after the store: see cmshm_rx_ack_owed(). */
+	WRITE_ONCE(cmshm->rx_chan, chan);
+	if (cmshm->rx_ack && atomic_xchg(&cmshm->rx_ack_owed, 0))
+		cmshm_rx_ack(cmshm, chan);
 	return 0;
 }

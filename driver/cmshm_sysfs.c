@@ -82,6 +82,7 @@ CMSHM_STAT_ATTR(rx_bytes, cmshm->stats.rx_bytes);
 CMSHM_STAT_ATTR(doorbells_sent, atomic64_read(&cmshm->db_sent));
 CMSHM_STAT_ATTR(doorbells_received, atomic64_read(&cmshm->db_received));
 CMSHM_STAT_ATTR(doorbells_coalesced, atomic64_read(&cmshm->db_coalesced));
+CMSHM_STAT_ATTR(doorbell_acks_failed, atomic64_read(&cmshm->db_ack_failed));
 CMSHM_STAT_ATTR(protocol_errors, cmshm->stats.protocol_errors);
 CMSHM_STAT_ATTR(peer_resets, cmshm->stats.peer_resets);
 
@@ -93,6 +94,7 @@ static struct attribute *cmshm_stat_attrs[] = {
 	&dev_attr_doorbells_sent.attr,
 	&dev_attr_doorbells_received.attr,
 	&dev_attr_doorbells_coalesced.attr,
+	&dev_attr_doorbell_acks_failed.attr,
 	&dev_attr_protocol_errors.attr,
 	&dev_attr_peer_resets.attr,
 	NULL,

@@ -14,8 +14,9 @@
 #    dtc and passes dt-validate against the processed schema;
 #  - the schema bites: broken copies of the example (extra property, no
 #    memory-region, bad ring size or poll interval, wrong mailbox naming,
-#    two regions) are each reported with the expected complaint, and the
-#    two other legal shapes (one bidirectional channel; polling) are not;
+#    two regions, cmshm,rx-ack without "tx"/"rx" or with a value) are each
+#    reported with the expected complaint, and the other legal shapes (one
+#    bidirectional channel; polling; cmshm,rx-ack with "tx"/"rx") are not;
 #  - every dts/*.dtso compiles with "dtc -@"; applied (fdtoverlay) onto the
 #    minimal base tests/dt/overlay-base.dts (overlay-base-32.dts for the
 #    32-bit SoCs), the merged tree compiles
@@ -269,6 +270,14 @@ must_reject poll-with-mbox "cmshm,poll-interval-us together with mboxes" \
 	"s/$rs/$rs cmshm,poll-interval-us = <1000>;/" "cmshm,poll-interval-us: False schema does not allow"
 must_reject poll-short "cmshm,poll-interval-us below 50" \
 	"/$mb/d; /$mn/d; s/$rs/$rs cmshm,poll-interval-us = <20>;/" "20 is less than the minimum of 50"
+must_reject rx-ack-one-channel "cmshm,rx-ack with one bidirectional mailbox" \
+	"s/$mb/mboxes = <\&mu 2 0>;/; /$mn/d; s/$rs/$rs cmshm,rx-ack;/" "'mbox-names' is a dependency of 'cmshm,rx-ack'"
+must_reject rx-ack-polling "cmshm,rx-ack without a mailbox" \
+	"/$mb/d; /$mn/d; s/$rs/$rs cmshm,rx-ack;/" "'mbox-names' is a dependency of 'cmshm,rx-ack'"
+must_reject rx-ack-value "cmshm,rx-ack with a value" \
+	"s/$rs/$rs cmshm,rx-ack = <1>;/" "cmshm,rx-ack: b'\\x00\\x00\\x00\\x01' is not of type 'boolean'"
+must_accept rx-ack "cmshm,rx-ack with \"tx\" and \"rx\" mailboxes" \
+	"s/$rs/$rs cmshm,rx-ack;/"
 must_accept one-channel "one bidirectional mailbox without mbox-names" \
 	"s/$mb/mboxes = <\&mu 2 0>;/; /$mn/d"
 must_accept polling "no mailbox and cmshm,poll-interval-us = <1000>" \

@@ -45,6 +45,22 @@
  *   "ack"   neither: the client reports TX done (mbox_client_txdone()), as
  *           with a doorbell controller that has no status (qcom-ipcc).
  *
+ * rx_ack=CHANNEL[,CHANNEL...] makes those channels receive like the RX
+ * channel of the Xilinx IPI mailbox (zynqmp-ipi), whose interrupt handler
+ * masks the remote's interrupt (STATUS_ENQUIRY with DIRQ) when it delivers
+ * a doorbell and whose send_data() on the RX channel is the acknowledgment
+ * that unmasks it (IPI_MAILBOX_ACK with EIRQ): once a doorbell is delivered
+ * on such a channel, doorbells the remote rings on it stay latched and are
+ * not delivered until the client sends on that channel. That send (any
+ * send_data() on it, under the channel's TX-done discipline like any other)
+ * is the acknowledgment: it unmasks the channel, and a doorbell latched
+ * meanwhile is delivered at the next poll, as the IPI's interrupt fires
+ * again when unmasked with its status bit set. A client that never sends
+ * on its rx channel receives one doorbell there per bind. (Where the IPI
+ * clears its status bit at the acknowledgment, and so forgets doorbells
+ * rung since the interrupt, this keeps them: the test mailbox models the
+ * mask, not that loss.) startup() unmasks, as the IPI's ENABLE_IRQ does.
+ *
  * shutdown() returns only when no receive callback for the channel can run
  * any more: the framework clears chan->cl right after it.
  *
@@ -102,6 +118,12 @@ module_param(tx_busy_us, uint, 0444);
 MODULE_PARM_DESC(tx_busy_us,
 		 "How long a doorbell stays pending after it is sent, in microseconds (default 200)");
 
+static unsigned int rx_ack[TMBOX_CHANNELS];
+static int rx_ack_count;
+module_param_array(rx_ack, uint, &rx_ack_count, 0444);
+MODULE_PARM_DESC(rx_ack,
+		 "Channels that, like the Xilinx IPI mailbox's RX channel, deliver no further doorbell after one until the client acknowledges it by sending on that channel, e.g. 1,4 (default none)");
+
 enum tmbox_txdone {
 	TMBOX_TXDONE_IRQ,
 	TMBOX_TXDONE_POLL,
@@ -130,6 +152,10 @@ static const char * const tmbox_txdone_names[] = {
  *              @tx_pending.
  * @latched:    deliver one doorbell now whatever the counter says
  *              (startup_doorbell); set by startup(), taken by the hrtimer.
+ * @rx_ack:     the channel is one of the rx_ack parameter's; set at probe.
+ * @rx_masked:  @rx_ack: a doorbell was delivered and not yet acknowledged;
+ *              set by the hrtimer before it delivers one, cleared by
+ *              send_data() (the acknowledgment) and by startup().
  */
 struct tmbox_chan {
 	bool started;
@@ -138,6 +164,8 @@ struct tmbox_chan {
 	bool tx_pending;
 	ktime_t tx_done_at;
 	bool latched;
+	bool rx_ack;
+	bool rx_masked;
 };
 
 /**
@@ -195,6 +223,9 @@ static int tmbox_send_data(struct mbox_chan *chan, void *data)
 	/* No barrier: see the top of this file. */
 	c->out++;
 	WRITE_ONCE(*tmbox_word(tm, i, 0), c->out);
+	/* The acknowledgment: the next poll delivers a latched doorbell. */
+	if (c->rx_ack)
+		WRITE_ONCE(c->rx_masked, false);
 	return 0;
 }
 
@@ -213,6 +244,7 @@ static int tmbox_startup(struct mbox_chan *chan)
 	struct tmbox_chan *c = &tm->priv[chan - tm->chans];
 
 	WRITE_ONCE(c->tx_pending, false);
+	WRITE_ONCE(c->rx_masked, false);
 	WRITE_ONCE(c->latched, startup_doorbell);
 	/* Pairs with the acquire in tmbox_poll(): @latched first. */
 	smp_store_release(&c->started, true);
@@ -271,11 +303,17 @@ static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 			WRITE_ONCE(c->tx_pending, false);
 			mbox_chan_txdone(&tm->chans[i], 0);
 		}
+		/* Masked until acknowledged: the doorbell stays latched. */
+		if (READ_ONCE(c->rx_masked))
+			continue;
 		v = READ_ONCE(*tmbox_word(tm, i, TMBOX_IN_OFFSET));
 		if (v == c->in_seen && !READ_ONCE(c->latched))
 			continue;
 		WRITE_ONCE(c->latched, false);
 		c->in_seen = v;
+		/* Before the callback, whose acknowledgment clears it. */
+		if (c->rx_ack)
+			WRITE_ONCE(c->rx_masked, true);
 		/*
 		 * What readl() gives a real controller's handler: the status
 		 * read is ordered before every later read.
@@ -336,6 +374,13 @@ static int tmbox_probe(struct platform_device *pdev)
 	ret = tmbox_get_txdone(tm, dev);
 	if (ret)
 		return ret;
+	for (i = 0; i < rx_ack_count; i++) {
+		if (rx_ack[i] >= TMBOX_CHANNELS)
+			return dev_err_probe(dev, -EINVAL,
+					     "rx_ack: no channel %u (0..%d)\n",
+					     rx_ack[i], TMBOX_CHANNELS - 1);
+		tm->priv[rx_ack[i]].rx_ack = true;
+	}
 	ret = devm_mutex_init(dev, &tm->sync_lock);
 	if (ret)
 		return ret;
@@ -372,8 +417,8 @@ static int tmbox_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "cannot register mailbox\n");
 	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
 		      tm->mode);
-	dev_info(dev, "txdone %s, doorbells pending %u us\n",
-		 tmbox_txdone_names[tm->txdone], tx_busy_us);
+	dev_info(dev, "txdone %s, doorbells pending %u us, %d rx_ack channel(s)\n",
+		 tmbox_txdone_names[tm->txdone], tx_busy_us, rx_ack_count);
 	return 0;
 }
 

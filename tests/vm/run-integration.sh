@@ -11,7 +11,7 @@
 # NAME: a bootable kernel of tests/vm/kernels.sh (default $CMSHM_KERNEL, else
 # 6.1; $CMSHM_VM_KERNEL_ENV, a debug kernel's env file, overrides it).
 # Scenarios (default: all): functional stream lifecycle stall load txdone
-# probe_errors
+# rxack probe_errors
 # Environment: CMSHM_STREAM_COUNT (default 100000) and CMSHM_LOAD_COUNT
 # (default 1000000) messages each way; CMSHM_TMBOX_ARGS, parameters of the
 # test mailbox (e.g. rx_delay_us=200); CMSHM_CYCLES (default 1000) bind
@@ -31,6 +31,11 @@ cycles=${CMSHM_CYCLES:-1000}
 R0=0x5f000000 R1=0x5f100000 R2=0x5f200000 DB=0x5f300000 R3=0x5f400000
 n=0
 fails=0
+# A variant of the scenarios (rxack): its name (suffix of the run's name),
+# test mailbox parameters and run-vm.sh arguments.
+variant=
+variant_tmbox_args=
+variant_vm_args=()
 
 g=$("$top"/tests/vm/build-guest.sh) || { echo "not ok - build guest artifacts for ${CMSHM_KERNEL:-the kernel}"; exit 1; }
 # shellcheck source=tests/vm/kernels.sh
@@ -42,14 +47,14 @@ kernel_env=$(cmshm_kernel_env_file)
 # run NAME RUN-VM-ARGS...: one VM boot; guest TAP lines pass through,
 # everything else is shown as a comment.
 run() {
-	local name=$1${txdone_arg:+-${txdone_arg#txdone=}} log rc
+	local name=$1${txdone_arg:+-${txdone_arg#txdone=}}${variant:+-$variant} log rc
 	shift
 	log=${CMSHM_VM_LOG_DIR:-$top/build/vm/logs-$KNAME}/$name.log
 	mkdir -p "$(dirname "$log")"
 	"$top"/tests/vm/run-vm.sh --timeout "${CMSHM_VM_TIMEOUT:-900}" \
 		--kernel-env "$kernel_env" \
 		--module "$g"/cmshm_test_mbox.ko \
-		--module-args "${tmbox_args:-} ${txdone_arg:-} ${CMSHM_TMBOX_ARGS:-}" \
+		--module-args "${tmbox_args:-} ${variant_tmbox_args:-} ${txdone_arg:-} ${CMSHM_TMBOX_ARGS:-}" \
 		--module "$g"/cmshm.ko \
 		--file "$g"/cmshm-tool --file "$g"/cmshm-vmtest \
 		--file "$g"/cmshm-lifecycle --file "$g"/cmshm-stall --file "$g"/cmshm.ko:/data/cmshm.ko \
@@ -57,7 +62,7 @@ run() {
 		--file "$top"/tests/vm/guest/reload.sh \
 		--file "$top"/tests/vm/guest/load.sh \
 		--file "$top"/tests/vm/guest/tool.sh \
-		--file "$top"/tests/vm/guest/watch.sh "$@" >"$log" 2>&1
+		--file "$top"/tests/vm/guest/watch.sh "${variant_vm_args[@]}" "$@" >"$log" 2>&1
 	rc=$?
 	sed -E "/^(not )?ok /!s/^/# /; s/^((not )?ok( [0-9]+)? - )/\\1$KRELEASE: /" "$log"
 	n=$((n + 1))
@@ -174,8 +179,34 @@ txdone() {
 	done
 }
 
+# The Xilinx IPI mailbox's receive discipline: the test mailbox's rx_ack
+# channels 1 and 4 (cmshm0's and cmshm3's "rx") deliver no doorbell after
+# one until the client acknowledges it by sending on that channel, as
+# zynqmp-ipi masks the remote's interrupt until IPI_MAILBOX_ACK; the nodes
+# get "cmshm,rx-ack" (tests/vm/rxack/rx-ack.dtso), so cmshm acknowledges
+# every one. functional, stream (20000 messages: cmshm0's remote consumes
+# them and rings for the space), load (20000 each way at once on cmshm3),
+# lifecycle (200 bind cycles, a doorbell latched at every bind: the
+# acknowledgment owed before probe has the channel). A driver that does
+# not acknowledge gets one doorbell per bind on those channels: the echo
+# test, the stream and the load stall.
+rxack() {
+	local count=20000 cycles=200
+	variant=rxack
+	variant_tmbox_args="rx_ack=1,4"
+	variant_vm_args=(--overlay "$top/dts/qemu-virt.dtso"
+			 --overlay "$top/tests/vm/rxack/rx-ack.dtso")
+	functional
+	stream
+	load_count=$count load
+	lifecycle
+	variant=
+	variant_tmbox_args=
+	variant_vm_args=()
+}
+
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle stall load txdone probe_errors)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(functional stream lifecycle stall load txdone rxack probe_errors)
 for s in "${scenarios[@]}"; do
 	"$s"
 done

@@ -25,4 +25,12 @@ rxm=$(cat /sys/class/cmshm/"${rx#/dev/}"/statistics/rx_messages)
 [ "$txm" -eq "$n" ] && [ "$rxm" -eq "$n" ] &&
 	echo "ok 3 - sysfs counts $n messages each way" ||
 	echo "not ok 3 - sysfs counts tx $txm rx $rxm, expected $n"
-[ $src_rc -eq 0 ] && [ $sink_rc -eq 0 ]
+af=0
+for d in "$tx" "$rx"; do
+	f=/sys/class/cmshm/${d#/dev/}/statistics/doorbell_acks_failed
+	[ ! -r "$f" ] || af=$((af + $(cat "$f")))
+done
+[ "$af" -eq 0 ] &&
+	echo "ok 4 - no doorbell acknowledgment refused (cmshm,rx-ack)" ||
+	echo "not ok 4 - $af doorbell acknowledgment(s) refused"
+[ $src_rc -eq 0 ] && [ $sink_rc -eq 0 ] && [ "$af" -eq 0 ]

@@ -33,4 +33,8 @@ t "the nodes without an alias are numbered from cmshm4, above the aliases" \
 	"[ ! -e $pd/cmshm-shared-region/driver ] || [ -c /dev/cmshm4 ]"
 t "cmshm1..3 are bound with their aliases" \
 	"[ -c /dev/cmshm1 ] && [ -c /dev/cmshm2 ] && [ -c /dev/cmshm3 ]"
+t "cmshm,rx-ack with one channel and with no mailbox: neither node is bound" \
+	"[ ! -e $pd/cmshm-rx-ack-one-channel/driver ] && [ ! -e $pd/cmshm-rx-ack-polling/driver ]"
+t "the kernel log says cmshm,rx-ack needs \"tx\" and \"rx\", for both" \
+	'[ "$(dmesg | grep -c "cmshm,rx-ack needs channels \"tx\" and \"rx\"")" -eq 2 ]'
 [ $fails -eq 0 ]
