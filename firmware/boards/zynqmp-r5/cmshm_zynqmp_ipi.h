@@ -34,6 +34,8 @@
  *    and unmasks it again only when the Linux client sends on the "rx"
  *    channel (SMC_IPI_MAILBOX_ACK). Until Linux does that, the R5's OBS
  *    bit 0 stays set and further rings are merged into the pending one.
+ *    cmshm sends that acknowledgment for every doorbell when its node has
+ *    cmshm,rx-ack (dts/zcu102-cmshm.dtso), before it wakes its readers.
  *
  * Copyright (C) 2026 The cmshm authors
  */
