@@ -91,13 +91,16 @@ functional() {
 		    exit $((a | b | c | d | e))'
 }
 
-# cmshm3's remote attaches 15 s after the VM starts: watch.sh measures
-# cmshm-tool watch while the link is down, then sees it come up.
+# cmshm3's remote attaches 22 s after the VM starts: watch.sh measures
+# cmshm-tool watch while the link is down (from about 10 s after the VM
+# starts, 3 s long), then sees it come up. With 15 s, a guest booting
+# slowly on a loaded host (9 s to the shell) saw the link come up inside
+# the measurement.
 stream() {
 	run stream \
 		--remote "$(rem $R0 --doorbell $DB --db-in 0 --db-out 1 --mode sink --count "$count")" \
 		--remote "$(rem $R1 --doorbell $DB --db-in 2 --db-out 2 --mode source --count "$count" --size-min 16 --size-max 2048)" \
-		--remote "sleep 15; exec $(rem $R3 --size 0x10000 --doorbell $DB --db-in 3 --db-out 4 --mode echo)" \
+		--remote "sleep 22; exec $(rem $R3 --size 0x10000 --doorbell $DB --db-in 3 --db-out 4 --mode echo)" \
 		-- "cmshm-vmtest down /dev/cmshm2; a=\$?;
 		    watch.sh /dev/cmshm3; c=\$?;
 		    stream.sh /dev/cmshm0 /dev/cmshm1 $count; b=\$?;
