@@ -10,6 +10,8 @@
 #   make check                every test; ends with "N passed, N failed"
 #   make demo                 boot Debian's arm64 kernel in QEMU and show
 #                             messages going both ways
+#   make demo-zynqmp          the same on QEMU's emulated ZynqMP, with the
+#                             R5 test firmware as the remote core
 #   make fuzz                 run the protocol fuzzer for longer
 #   make check-model          relacy model check of include/cmshm/ and of
 #                             the driver's doorbell and wake-up sequences
@@ -68,7 +70,8 @@ check: deps
 		"kernels=tests/vm/check-kernels.sh --kernels '6.12 6.12-rt 6.1-armhf' functional" \
 		"txdone-6.12=tests/vm/run-integration.sh --kernel 6.12 txdone" \
 		"doc-remote=tests/vm/doc-remote/run.sh" \
-		"faults=tests/vm/faults/run.sh"
+		"faults=tests/vm/faults/run.sh" \
+		"zynqmp=tests/vm/zynqmp/run.sh"
 
 check-model: deps
 	tests/run-suites.sh "model=$(MAKE) -s -C tests/model check"
@@ -95,6 +98,9 @@ check-debug-rt: deps
 demo: deps
 	tests/vm/demo.sh
 
+demo-zynqmp: deps
+	tests/vm/zynqmp/demo.sh
+
 firmware: deps
 	tests/run-suites.sh "firmware=firmware/check-build.sh"
 
@@ -108,5 +114,6 @@ clean:
 
 .PHONY: all modules modules_install userspace deps check check-model \
 	check-model-mutants check-kernels \
-	check-debug check-debug-kcsan check-debug-rt fuzz demo firmware bench \
+	check-debug check-debug-kcsan check-debug-rt fuzz demo demo-zynqmp \
+	firmware bench \
 	clean

@@ -14,7 +14,8 @@
 # firmware/examples/echo/runtime.c). Goals: library .text <= 2048 bytes on
 # Cortex-M4, and the RAM of one link (the echo's struct cmshm_remote, its
 # symbol size in the ELF, plus the library's .data/.bss) <= 128 bytes.
-# Every build uses -Wall -Wextra -Wconversion -Werror.
+# Every build uses -Wall -Wextra -Wconversion -Werror. Last, the test
+# firmware of the emulated ZynqMP's R5 (firmware/examples/qemu-zynqmp).
 set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -131,6 +132,17 @@ while IFS='|' read -r name cpu dcache board startup; do
 		not_ok "echo firmware for $name builds with no warning" "$log"
 	fi
 done <<<"$targets"
+
+# The test firmware of the emulated ZynqMP's R5 (tests/vm/zynqmp), in DDR.
+d=$out/qemu-zynqmp-r5
+mkdir -p "$d"
+if "$fw/examples/qemu-zynqmp/build.sh" "$d" >/dev/null 2>"$d/build.log" &&
+	[ ! -s "$d/build.log" ]; then
+	read -r t dt b <<<"$(size_of "$d/cmshm-r5.elf")"
+	ok "test firmware for the emulated ZynqMP R5 links (cortex-r5, dcache=1): text $t data $dt bss $b"
+else
+	not_ok "test firmware for the emulated ZynqMP R5 builds with no warning" "$d/build.log"
+fi
 
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -12,7 +12,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__STDC_HOSTED__) && !__STDC_HOSTED__
+/* Freestanding (the test firmware): its runtime provides these. */
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+#else
 #include <string.h>
+#endif
 
 #define CMSHM_TESTMSG_MAGIC	0x5153434du	/* "MCSQ" */
 /** Smallest message that carries its number: the header alone. */
@@ -39,6 +45,66 @@ struct cmshm_app_cmd {
 	uint32_t offset;
 	uint32_t length;
 	uint32_t reserved;
+};
+
+/** First word of a struct cmshm_fw_cmd message: "FCMD". */
+#define CMSHM_FW_CMD_MAGIC	0x444d4346u
+/** First word of a struct cmshm_fw_stats reply: "FSTA". */
+#define CMSHM_FW_STATS_MAGIC	0x41545346u
+
+/* Operations of struct cmshm_fw_cmd. */
+#define CMSHM_FW_SOURCE		1u	/* send numbered messages */
+#define CMSHM_FW_STATS		2u	/* reply with struct cmshm_fw_stats */
+#define CMSHM_FW_RESTART	3u	/* restart the firmware */
+
+/**
+ * struct cmshm_fw_cmd - a command to the test firmware of the emulated
+ * ZynqMP's R5 (firmware/examples/qemu-zynqmp), on any of its links; it is
+ * consumed, never echoed or counted as data.
+ * @magic: CMSHM_FW_CMD_MAGIC.
+ * @op:    CMSHM_FW_SOURCE: send @arg[0] numbered messages (seq 0 up, as
+ *         cmshm-tool sink checks them), lengths uniform in
+ *         [@arg[1], @arg[2]] bytes (clamped to the ring's maximum), on
+ *         this link, replacing a run in progress;
+ *         CMSHM_FW_STATS: reply on this link with its struct
+ *         cmshm_fw_stats, then zero its counters if @arg[0] is 1;
+ *         CMSHM_FW_RESTART: restart the whole firmware from its reset
+ *         vector, as a watchdog reset would (every link publishes a new
+ *         session).
+ * @arg:   operands; unused ones 0.
+ */
+struct cmshm_fw_cmd {
+	uint32_t magic;
+	uint32_t op;
+	uint32_t arg[4];
+};
+
+/**
+ * struct cmshm_fw_stats - one link's counters in the test firmware, the
+ * reply to CMSHM_FW_STATS.
+ * @magic:      CMSHM_FW_STATS_MAGIC.
+ * @boots:      firmware starts since power-on (1 + restarts).
+ * @rx_msgs:    data messages received (commands not counted).
+ * @sink_ok:    numbered messages received intact, in order.
+ * @sink_lost:  sequence numbers skipped.
+ * @sink_order: intact messages that arrived behind the expected number
+ *              (duplicated or reordered).
+ * @sink_bad:   messages failing cmshm_testmsg_check().
+ * @tx_msgs:    messages sent (echoes, numbered messages, replies).
+ * @resets:     host restarts seen (CMSHM_REMOTE_RESET).
+ * @errors:     protocol errors (CMSHM_REMOTE_ERROR).
+ */
+struct cmshm_fw_stats {
+	uint32_t magic;
+	uint32_t boots;
+	uint32_t rx_msgs;
+	uint32_t sink_ok;
+	uint32_t sink_lost;
+	uint32_t sink_order;
+	uint32_t sink_bad;
+	uint32_t tx_msgs;
+	uint32_t resets;
+	uint32_t errors;
 };
 
 /**

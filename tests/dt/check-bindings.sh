@@ -19,7 +19,8 @@
 #    bidirectional channel; polling; cmshm,rx-ack with "tx"/"rx") are not;
 #  - every dts/*.dtso compiles with "dtc -@"; applied (fdtoverlay) onto the
 #    minimal base tests/dt/overlay-base.dts (overlay-base-32.dts for the
-#    32-bit SoCs), the merged tree compiles
+#    32-bit SoCs; tests/vm/zynqmp/zcu102-qemu.dts for the emulated ZynqMP's
+#    dts/qemu-zynqmp.dtso), the merged tree compiles
 #    without dtc warnings, passes dt-validate, every cmshm node's
 #    memory-region is a "no-map" child of /reserved-memory (no schema can
 #    say that), and every cmshmN alias names a cmshm node;
@@ -292,6 +293,15 @@ base32=$tmp/overlay-base-32.dtb
 if ! compile "$here/overlay-base-32.dts" "$base32"; then
 	fail "dtc -@: tests/dt/overlay-base-32.dts compiles" "$base32.err"
 fi
+# The emulated ZynqMP's overlay goes onto the tree run-vm.sh boots it on.
+zynqmp_rel=tests/vm/zynqmp/zcu102-qemu.dts
+basezynqmp=$tmp/zcu102-qemu.dtb
+if compile "$top/$zynqmp_rel" "$basezynqmp"; then
+	pass "dtc: $zynqmp_rel (the emulated ZynqMP's tree) compiles with no warning"
+else
+	fail "dtc: $zynqmp_rel (the emulated ZynqMP's tree) compiles with no warning" \
+		"$basezynqmp.err"
+fi
 
 # is_32bit DTBO: the overlay's reserved-memory has #address-cells = <1>,
 # i.e. it is for a 32-bit SoC and goes onto overlay-base-32.dts.
@@ -436,7 +446,9 @@ for dtso in "$top"/dts/*.dtso; do
 
 	merged=$tmp/$name.merged.dtb
 	base=$base64 base_rel=tests/dt/overlay-base.dts
-	if is_32bit "$dtbo"; then
+	if [ "$name" = qemu-zynqmp ]; then
+		base=$basezynqmp base_rel=$zynqmp_rel
+	elif is_32bit "$dtbo"; then
 		base=$base32 base_rel=tests/dt/overlay-base-32.dts
 	fi
 	if fdtoverlay -i "$base" -o "$merged" "$dtbo" >"$merged.err" 2>&1 &&

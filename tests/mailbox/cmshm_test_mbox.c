@@ -17,8 +17,20 @@
  * rejected with -EINVAL (a warning in the kernel log), as zynqmp-ipi fails a
  * message too large for its buffer, and stays queued in the framework.
  *
- * An hrtimer polls the second counter of every started channel and calls
- * mbox_chan_received_data() when it changed. By default the timer is
+ * A node with an "interrupts" property is a controller with a real receive
+ * interrupt: the remote core increments the second counter, then raises
+ * that interrupt (on QEMU's emulated ZynqMP, the R5 firmware sets the
+ * SPI's pending bit in the GIC distributor: firmware/boards/
+ * qemu-zynqmp-r5), and the handler reads the second counter of every
+ * started channel and calls mbox_chan_received_data() for each one that
+ * changed. The handler is an ordinary one (not IRQF_NO_THREAD): hard-IRQ
+ * context, force-threaded on PREEMPT_RT, as imx-mu's. Where the doorbell
+ * of a channel would fire as soon as it is enabled or unmasked (a latched
+ * one), the driver sets the interrupt pending itself with
+ * irq_set_irqchip_state(), so the handler delivers it in its own context.
+ *
+ * Without "interrupts", an hrtimer polls the second counter of every
+ * started channel in the same way. By default the timer is
  * HRTIMER_MODE_REL, which the kernel runs where it runs an ordinary
  * interrupt handler: in hard-IRQ context without PREEMPT_RT (like imx-mu or
  * omap-mailbox), and in a preemptible thread with PREEMPT_RT, where every
@@ -69,6 +81,7 @@
 
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/mailbox_controller.h>
 #include <linux/module.h>
@@ -174,7 +187,9 @@ struct tmbox_chan {
  * @chans:  framework channels.
  * @priv:   our per-channel state.
  * @base:   doorbell region, write-combined.
- * @timer:  doorbell poller; also reports TX done in the irq discipline.
+ * @timer:  doorbell poller (without @irq); also reports TX done in the
+ *          irq discipline.
+ * @irq:    the receive interrupt, or 0 (the timer polls).
  * @mode:   HRTIMER_MODE_REL or HRTIMER_MODE_REL_HARD (see rx_context).
  * @txdone: TX-done discipline.
  * @sync_lock: serializes startup()'s and shutdown()'s restarts of @timer.
@@ -185,6 +200,7 @@ struct tmbox {
 	struct tmbox_chan priv[TMBOX_CHANNELS];
 	void *base;
 	struct hrtimer timer;
+	int irq;
 	enum hrtimer_mode mode;
 	enum tmbox_txdone txdone;
 	struct mutex sync_lock;	/* startup()/shutdown() restarts of @timer */
@@ -201,6 +217,31 @@ static bool tmbox_tx_busy(struct tmbox_chan *c)
 	/* Pairs with send_data()'s release: @tx_done_at is set. */
 	return smp_load_acquire(&c->tx_pending) &&
 	       ktime_before(ktime_get(), c->tx_done_at);
+}
+
+/* Run the poller now, or after @delay_ns. */
+static void tmbox_restart_timer(struct tmbox *tm, u64 delay_ns)
+{
+	mutex_lock(&tm->sync_lock);
+	hrtimer_cancel(&tm->timer);
+	hrtimer_start(&tm->timer, ns_to_ktime(delay_ns), tm->mode);
+	mutex_unlock(&tm->sync_lock);
+}
+
+/*
+ * Look at the receive counters now, in the receive path's own context:
+ * for a doorbell latched while shut down or masked.
+ */
+static void tmbox_rx_kick(struct tmbox *tm)
+{
+	if (tm->irq) {
+		if (irq_set_irqchip_state(tm->irq, IRQCHIP_STATE_PENDING, true))
+			dev_warn_ratelimited(tm->mbox.dev,
+					     "cannot set interrupt %d pending\n",
+					     tm->irq);
+		return;
+	}
+	tmbox_restart_timer(tm, 0);
 }
 
 static int tmbox_send_data(struct mbox_chan *chan, void *data)
@@ -223,19 +264,13 @@ static int tmbox_send_data(struct mbox_chan *chan, void *data)
 	/* No barrier: see the top of this file. */
 	c->out++;
 	WRITE_ONCE(*tmbox_word(tm, i, 0), c->out);
-	/* The acknowledgment: the next poll delivers a latched doorbell. */
-	if (c->rx_ack)
+	/* The acknowledgment: a latched doorbell comes next poll, or now. */
+	if (c->rx_ack) {
 		WRITE_ONCE(c->rx_masked, false);
+		if (tm->irq)
+			tmbox_rx_kick(tm);
+	}
 	return 0;
-}
-
-/* Run the poller now, e.g. for a doorbell latched while shut down. */
-static void tmbox_restart_timer(struct tmbox *tm, u64 delay_ns)
-{
-	mutex_lock(&tm->sync_lock);
-	hrtimer_cancel(&tm->timer);
-	hrtimer_start(&tm->timer, ns_to_ktime(delay_ns), tm->mode);
-	mutex_unlock(&tm->sync_lock);
 }
 
 static int tmbox_startup(struct mbox_chan *chan)
@@ -246,10 +281,10 @@ static int tmbox_startup(struct mbox_chan *chan)
 	WRITE_ONCE(c->tx_pending, false);
 	WRITE_ONCE(c->rx_masked, false);
 	WRITE_ONCE(c->latched, startup_doorbell);
-	/* Pairs with the acquire in tmbox_poll(): @latched first. */
+	/* Pairs with the acquire in tmbox_scan_rx(): @latched first. */
 	smp_store_release(&c->started, true);
 	/* The interrupt is enabled: a latched doorbell fires at once. */
-	tmbox_restart_timer(tm, 0);
+	tmbox_rx_kick(tm);
 	if (startup_delay_us)
 		usleep_range(startup_delay_us, startup_delay_us + 100);
 	return 0;
@@ -260,14 +295,22 @@ static int tmbox_startup(struct mbox_chan *chan)
  * the framework clears chan->cl next. hrtimer_cancel() waits for a poll
  * that is running (and may have seen @started still set); the restarted
  * timer sees it clear (the timer base's lock orders the store before it).
- * No lock is held across the client's callback, so the callback's context
- * is exactly the timer's, in either rx_context.
+ * With an interrupt, synchronize_irq() waits for a running handler (or its
+ * thread) the same way, and a later one sees @started clear (the full
+ * barrier below pairs with the handler's acquire). No lock is held across
+ * the client's callback, so the callback's context is exactly the timer's
+ * or the interrupt handler's.
  */
 static void tmbox_shutdown(struct mbox_chan *chan)
 {
 	struct tmbox *tm = dev_get_drvdata(chan->mbox->dev);
 
 	WRITE_ONCE(tm->priv[chan - tm->chans].started, false);
+	if (tm->irq) {
+		/* @started before synchronize_irq() samples the handler. */
+		smp_mb();
+		synchronize_irq(tm->irq);
+	}
 	tmbox_restart_timer(tm, (u64)poll_us * NSEC_PER_USEC);
 }
 
@@ -285,9 +328,34 @@ static const struct mbox_chan_ops tmbox_ops = {
 	.last_tx_done = tmbox_last_tx_done,
 };
 
-static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
+/* Report TX done for each doorbell no longer pending (irq discipline). */
+static void tmbox_scan_txdone(struct tmbox *tm)
 {
-	struct tmbox *tm = container_of(t, struct tmbox, timer);
+	struct tmbox_chan *c;
+	int i;
+
+	if (tm->txdone != TMBOX_TXDONE_IRQ)
+		return;
+	for (i = 0; i < TMBOX_CHANNELS; i++) {
+		c = &tm->priv[i];
+		/* Pairs with tmbox_startup()'s release. */
+		if (!smp_load_acquire(&c->started))
+			continue;
+		/* tmbox_tx_busy() re-reads @tx_pending with acquire. */
+		if (READ_ONCE(c->tx_pending) && !tmbox_tx_busy(c)) {
+			WRITE_ONCE(c->tx_pending, false);
+			mbox_chan_txdone(&tm->chans[i], 0);
+		}
+	}
+}
+
+/*
+ * Deliver a doorbell on each started channel whose remote-to-host counter
+ * changed (or that has one latched). From the timer or the interrupt
+ * handler, never both: @in_seen and @latched have one reader.
+ */
+static void tmbox_scan_rx(struct tmbox *tm)
+{
 	struct tmbox_chan *c;
 	u32 v;
 	int i;
@@ -297,12 +365,6 @@ static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 		/* Pairs with tmbox_startup()'s release. */
 		if (!smp_load_acquire(&c->started))
 			continue;
-		/* tmbox_tx_busy() re-reads @tx_pending with acquire. */
-		if (tm->txdone == TMBOX_TXDONE_IRQ &&
-		    READ_ONCE(c->tx_pending) && !tmbox_tx_busy(c)) {
-			WRITE_ONCE(c->tx_pending, false);
-			mbox_chan_txdone(&tm->chans[i], 0);
-		}
 		/* Masked until acknowledged: the doorbell stays latched. */
 		if (READ_ONCE(c->rx_masked))
 			continue;
@@ -323,8 +385,23 @@ static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
 			udelay(rx_delay_us);
 		mbox_chan_received_data(&tm->chans[i], NULL);
 	}
+}
+
+static enum hrtimer_restart tmbox_poll(struct hrtimer *t)
+{
+	struct tmbox *tm = container_of(t, struct tmbox, timer);
+
+	tmbox_scan_txdone(tm);
+	if (!tm->irq)
+		tmbox_scan_rx(tm);
 	hrtimer_forward_now(t, ns_to_ktime((u64)poll_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
+}
+
+static irqreturn_t tmbox_irq(int irq, void *data)
+{
+	tmbox_scan_rx(data);
+	return IRQ_HANDLED;
 }
 
 static void tmbox_cancel_timer(void *data)
@@ -405,6 +482,19 @@ static int tmbox_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	/* Last before the controller: the handler reaches all of the above. */
+	ret = platform_get_irq_optional(pdev, 0);
+	if (ret > 0) {
+		tm->irq = ret;
+		ret = devm_request_irq(dev, tm->irq, tmbox_irq, 0,
+				       dev_name(dev), tm);
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot request irq %d\n",
+					     tm->irq);
+	} else if (ret != -ENXIO) {
+		return dev_err_probe(dev, ret, "bad interrupts property\n");
+	}
+
 	tm->mbox.dev = dev;
 	tm->mbox.chans = tm->chans;
 	tm->mbox.num_chans = TMBOX_CHANNELS;
@@ -417,8 +507,9 @@ static int tmbox_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "cannot register mailbox\n");
 	hrtimer_start(&tm->timer, ns_to_ktime((u64)poll_us * NSEC_PER_USEC),
 		      tm->mode);
-	dev_info(dev, "txdone %s, doorbells pending %u us, %d rx_ack channel(s)\n",
-		 tmbox_txdone_names[tm->txdone], tx_busy_us, rx_ack_count);
+	dev_info(dev, "txdone %s, doorbells pending %u us, %d rx_ack channel(s), receive by %s\n",
+		 tmbox_txdone_names[tm->txdone], tx_busy_us, rx_ack_count,
+		 tm->irq ? "interrupt" : "polling");
 	return 0;
 }
 

@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # Kernel-side quality gates, as TAP lines:
-#   - cmshm.ko, the test mailbox and the remote endpoint library's kernel
-#     port (firmware/port/linux) build with no warning at W=1 and no
+#   - cmshm.ko, the test mailbox, the remote endpoint library's kernel
+#     port (firmware/port/linux) and, on arm64, the emulated ZynqMP's R5
+#     starter (tests/vm/zynqmp) build with no warning at W=1 and no
 #     sparse report (C=2) against every kernel of tests/vm/kernels.sh
 #     (Debian 12 arm64, amd64 and armhf 6.1; Debian's 6.12 arm64, arm64
 #     PREEMPT_RT and amd64), each downloaded by tests/vm/fetch-kernel.sh;
 #   - checkpatch.pl --strict (from Debian's linux-source-6.1) reports
-#     nothing on the driver, the test mailbox, the uapi header and the
-#     portable protocol headers; on driver/cmshm_compat.h it may report
-#     only its kernel-version tests. The protocol headers are shared with
-#     firmware and userspace, so they use C99 uint32_t: for them alone
-#     PREFER_KERNEL_TYPES is ignored.
+#     nothing on the driver, the test mailbox, the R5 starter, the uapi
+#     header and the portable protocol headers; on driver/cmshm_compat.h
+#     it may report only its kernel-version tests. The protocol headers
+#     are shared with firmware and userspace, so they use C99 uint32_t:
+#     for them alone PREFER_KERNEL_TYPES is ignored.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/vm/kernels.sh
@@ -66,14 +67,19 @@ for k in "${CMSHM_KERNELS[@]}"; do
 	build remote firmware/port/linux firmware/port/linux firmware/endpoint \
 		include
 	tap $? "cmshm_remote.ko (the endpoint library, kernel port) builds for $k ($KRELEASE) at W=1 with sparse, no warning"
+	# The emulated ZynqMP's R5 starter: arm64 only (PSCI SMC64).
+	[ "$KARCH" = arm64 ] || continue
+	build rpu tests/vm/zynqmp tests/vm/zynqmp
+	tap $? "cmshm_rpu_start.ko builds for $k ($KRELEASE) at W=1 with sparse, no warning"
 done
 
 cp=$("$top"/tests/style/get-checkpatch.sh)
 cd "$top" || exit 1
 out=$(perl "$cp" --no-tree --strict --terse -f driver/*.c driver/cmshm.h \
-	tests/mailbox/*.c include/uapi/linux/cmshm.h 2>&1 | grep -v '^total:')
+	tests/mailbox/*.c tests/vm/zynqmp/cmshm_rpu_start.c \
+	include/uapi/linux/cmshm.h 2>&1 | grep -v '^total:')
 [ -z "$out" ]
-tap $? "checkpatch --strict: driver, test mailbox, uapi header"
+tap $? "checkpatch --strict: driver, test mailbox, R5 starter, uapi header"
 [ -n "$out" ] && echo "$out" | sed 's/^/# /'
 # The compatibility header exists to hold the kernel-version tests an
 # out-of-tree driver needs (checkpatch assumes in-tree code): for it alone

@@ -6,7 +6,10 @@
 # folder (default build/guest/<kernel name>, or $CMSHM_GUEST_DIR), and the
 # host side into build/host/:
 #   <guest>/cmshm.ko, cmshm_test_mbox.ko      for that kernel
-#   <guest>/cmshm-tool, cmshm-vmtest, cmshm-lifecycle, cmshm-stall
+#   <guest>/cmshm_rpu_start.ko                arm64: starts the emulated
+#                                             ZynqMP's R5
+#   <guest>/cmshm-tool, cmshm-vmtest, cmshm-lifecycle, cmshm-stall,
+#          cmshm-fwctl
 #                                             static, for its
 #                                             architecture (bootable
 #                                             kernels only)
@@ -38,6 +41,8 @@ kmod() {
 }
 kmod cmshm . Kbuild driver include
 kmod mbox tests/mailbox tests/mailbox driver/cmshm_compat.h
+# The emulated ZynqMP (run-vm.sh --machine zynqmp) boots arm64 kernels.
+[ "$KARCH" != arm64 ] || kmod rpu tests/vm/zynqmp tests/vm/zynqmp
 # A kernel that is only built for (amd64) needs no guest programs.
 if [ "${KBOOT:-1}" = 0 ]; then
 	echo "$out"
@@ -48,10 +53,11 @@ make -s -C "$top"/userspace >&2
 make -s -C "$top"/userspace CROSS="$KCROSS" >&2
 # userspace/Makefile names the folder after the compiler's first word.
 cp "$top/build/${KCROSS%%-*}/cmshm-tool" "$out"/
-for prog in cmshm-vmtest cmshm-lifecycle cmshm-stall; do
+for src in tests/vm/guest/cmshm-vmtest.c tests/vm/guest/cmshm-lifecycle.c \
+	tests/vm/guest/cmshm-stall.c tests/vm/zynqmp/cmshm-fwctl.c; do
 	"${KCROSS}gcc" -static -pthread -std=gnu11 -O2 -Wall -Wextra -Werror \
 		-I"$top"/include/uapi -I"$top"/include -I"$top"/userspace \
-		"$top/tests/vm/guest/$prog.c" "$top"/tests/vm/guest/vmtest.c \
-		-o "$out/$prog"
+		-I"$top"/tests/vm/guest "$top/$src" "$top"/tests/vm/guest/vmtest.c \
+		-o "$out/$(basename "$src" .c)"
 done
 echo "$out"

@@ -9,9 +9,6 @@
 set -euo pipefail
 
 readonly PROG=run-vm.sh
-readonly RAM_BASE=0x40000000
-readonly RAM_SIZE=0x20000000		# 512 MiB; must match -m below
-readonly QEMU_MEM=512M
 
 # Exit codes (documented in --help).
 readonly EX_DMESG=120 EX_MODULE=121 EX_NOSENTINEL=122 EX_REMOTE=123
@@ -25,14 +22,22 @@ usage() {
 Usage: tests/vm/run-vm.sh [OPTIONS] [--] [GUEST COMMAND...]
 
 Boots one of Debian's stock kernels (tests/vm/kernels.sh; fetched by
-tests/vm/fetch-kernel.sh and cached in build/vm/debian) in QEMU's virt
-machine (-M virt -m 512M, TCG, no network card; the kernel's QEMU binary and
-CPU: qemu-system-aarch64 -cpu cortex-a53 for arm64, qemu-system-arm -cpu
-cortex-a15 for armhf) with QEMU's own device tree plus an overlay (default
-dts/qemu-virt.dtso) merged on the host, and a busybox initramfs.  Guest RAM
-is a shared file in /dev/shm, so host processes (--remote) can play the
-remote core.  The guest console is streamed to stdout (carriage returns
-removed) and the last line printed by the harness is the verdict.
+tests/vm/fetch-kernel.sh and cached in build/vm/debian) in a QEMU machine
+of tests/vm/machines.sh under TCG, with a busybox initramfs:
+  virt    (default) -M virt -m 512M, no network card, the kernel's QEMU
+          binary and CPU (qemu-system-aarch64 -cpu cortex-a53 for arm64,
+          qemu-system-arm -cpu cortex-a15 for armhf); QEMU's own device
+          tree plus an overlay (default dts/qemu-virt.dtso); RAM at
+          0x40000000.  The remote core is a host process (--remote).
+  zynqmp  -M xlnx-zcu102 -smp 5 -m 1G (arm64 kernels): Linux on two of
+          the Cortex-A53s, tests/vm/zynqmp/zcu102-qemu.dts plus an
+          overlay (default dts/qemu-zynqmp.dtso); RAM at 0.  The remote
+          core is the Cortex-R5F running --firmware; its UART (UART1) is
+          saved and printed after the guest's console.
+Overlays are merged on the host.  Guest RAM is a shared file in /dev/shm,
+so host processes (--remote) can play the remote core or inspect it.  The
+guest console is streamed to stdout (carriage returns removed) and the
+last line printed by the harness is the verdict.
 
 In the guest, /init:
   1. mounts proc, sysfs, devtmpfs on /dev, tmpfs on /tmp, debugfs on
@@ -79,13 +84,20 @@ Options:
                         with dtc -@, not preprocessed; or a compiled .dtbo).
                         The first --overlay replaces the default
                         dts/qemu-virt.dtso; repeat to apply more, in order.
-  --no-overlay          Boot QEMU's own tree unchanged.
-  --smp N               Guest CPUs (default 2).
+  --no-overlay          Boot the machine's tree unchanged.
+  --machine NAME        virt (default) or zynqmp (see above).
+  --firmware FILE.elf   zynqmp: the Cortex-R5F's firmware, loaded at its
+                        ELF addresses by QEMU's generic loader before the
+                        kernel boots (the R5 stays off until started, see
+                        tests/vm/zynqmp/cmshm_rpu_start.c, which takes
+                        the ELF's entry point).
+  --firmware-log FILE   Also save the firmware's UART output to FILE.
+  --smp N               Guest CPUs (virt; default 2).
   --timeout SECONDS     Wall-clock limit for QEMU (default 600); on expiry
                         QEMU is killed and the run fails (exit code $EX_TIMEOUT).
   --append 'ARGS'       Extra kernel command line (appended to
                         "console=ttyAMA0 quiet panic=-1 log_buf_len=4M";
-                        the console is the kernel's VM_CONSOLE).
+                        the console is the machine's: ttyAMA0, ttyPS0).
   --qemu-arg ARG        Extra QEMU argument (repeatable, one word each).
   --dmesg-ignore ERE    Kernel log lines matching this extended regex are
                         not counted by step 5 (repeatable).
@@ -105,9 +117,10 @@ Options:
 Environment given to --remote commands:
   CMSHM_VM_MEM       path of the guest RAM file (/dev/shm/cmshm-vm.XXXXXX),
                      already created with its full size
-  CMSHM_VM_RAM_BASE  guest physical address of file offset 0 ($RAM_BASE):
-                     guest physical P is at file offset P - $RAM_BASE
-  CMSHM_VM_RAM_SIZE  size of the file in bytes ($RAM_SIZE)
+  CMSHM_VM_RAM_BASE  guest physical address of file offset 0 (the
+                     machine's RAM base): guest physical P is at file
+                     offset P - CMSHM_VM_RAM_BASE
+  CMSHM_VM_RAM_SIZE  size of the file in bytes
   CMSHM_VM_CONSOLE   path of the console log (grows while the guest runs)
   CMSHM_VM_WORKDIR   the harness's work directory
 Environment read: CMSHM_VM_KERNEL_ENV (see --kernel-env), CMSHM_VM_SHM_DIR
@@ -162,6 +175,9 @@ kernel_env=${CMSHM_VM_KERNEL_ENV:-}
 kernel_name=${CMSHM_KERNEL:-}
 keep=0
 rmmod=1
+machine=${CMSHM_VM_MACHINE:-virt}
+firmware=
+firmware_log=
 
 need_arg() {
 	[ "$2" -ge 2 ] || fail_setup "option $1 needs an argument (see --help)"
@@ -183,6 +199,9 @@ while [ $# -gt 0 ]; do
 		overlay_default=0; overlays+=("$2"); shift ;;
 	--no-overlay) overlay_default=0; overlays=() ;;
 	--smp) need_arg "$1" $#; smp=$2; shift ;;
+	--machine) need_arg "$1" $#; machine=$2; shift ;;
+	--firmware) need_arg "$1" $#; firmware=$2; shift ;;
+	--firmware-log) need_arg "$1" $#; firmware_log=$2; shift ;;
 	--timeout) need_arg "$1" $#; timeout_s=$2; shift ;;
 	--append) need_arg "$1" $#; append_extra="$append_extra $2"; shift ;;
 	--qemu-arg) need_arg "$1" $#; qemu_extra+=("$2"); shift ;;
@@ -204,7 +223,6 @@ if [ $# -gt 0 ]; then
 else
 	guest_cmd=true
 fi
-[ "$overlay_default" -eq 0 ] || overlays=("$repo_dir/dts/qemu-virt.dtso")
 
 [[ "$smp" =~ ^[1-8]$ ]] || fail_setup "--smp must be 1..8"
 [[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || fail_setup "--timeout must be a positive integer"
@@ -227,6 +245,16 @@ VM_CONSOLE=${VM_CONSOLE:-ttyAMA0}
 [ -f "$KERNEL_IMAGE" ] || fail_setup "kernel image '$KERNEL_IMAGE' (from $kernel_env) missing"
 [ -f "$BUSYBOX" ] || fail_setup "busybox '$BUSYBOX' (from $kernel_env) missing"
 
+# shellcheck source=tests/vm/machines.sh
+. "$script_dir/machines.sh"
+cmshm_machine "$machine" "$smp" || fail_setup "unknown --machine $machine"
+[ -z "$MACH_ARCH" ] || [ "${KARCH:-arm64}" = "$MACH_ARCH" ] ||
+	fail_setup "machine $machine boots $MACH_ARCH kernels, not ${KARCH:-?}"
+[ "$overlay_default" -eq 0 ] || overlays=("$MACH_OVERLAY")
+if [ -n "$firmware" ]; then
+	[ "$MACH_REMOTE_UART" = 1 ] || fail_setup "machine $machine runs no firmware"
+	[ -f "$firmware" ] || fail_setup "firmware $firmware not found"
+fi
 QEMU=${QEMU:-$VM_QEMU}
 for tool in "$QEMU" dtc fdtoverlay cpio gzip timeout setsid truncate; do
 	command -v "$tool" >/dev/null ||
@@ -487,13 +515,17 @@ initrd=$work/initramfs.cpio.gz
 
 # Device tree ----------------------------------------------------------------
 
-# No network card: the tests need none, and virt's default one makes QEMU
-# load an iPXE ROM (efi-virtio.rom, package ipxe-qemu, only recommended).
-machine=(-M virt -cpu "$VM_CPU" -smp "$smp" -m "$QEMU_MEM" -nic none)
-dtb=$work/virt.dtb
-"$QEMU" -M "virt,dumpdtb=$work/qemu.dtb" "${machine[@]:2}" \
-	"${qemu_extra[@]}" -nographic >"$work/dumpdtb.log" 2>&1 ||
-	fail_setup "qemu dumpdtb failed: $(tail -n 1 "$work/dumpdtb.log")"
+dtb=$work/machine.dtb
+if [ -n "$MACH_BASE_DTS" ]; then
+	dtc -q -I dts -O dtb -o "$work/qemu.dtb" "$MACH_BASE_DTS" \
+	    2>"$work/dtc-base.log" ||
+		fail_setup "dtc $MACH_BASE_DTS failed: $(head -n 3 "$work/dtc-base.log" | tr '\n' ' ')"
+else
+	"$QEMU" "${MACH_QEMU_ARGS[0]}" "${MACH_QEMU_ARGS[1]},dumpdtb=$work/qemu.dtb" \
+		"${MACH_QEMU_ARGS[@]:2}" -m "$MACH_MEM" "${qemu_extra[@]}" \
+		-nographic >"$work/dumpdtb.log" 2>&1 ||
+		fail_setup "qemu dumpdtb failed: $(tail -n 1 "$work/dumpdtb.log")"
+fi
 dtbos=()
 for i in "${!overlays[@]}"; do
 	o=${overlays[$i]}
@@ -525,12 +557,13 @@ fi
 
 shm_dir=${CMSHM_VM_SHM_DIR:-/dev/shm}
 mem_file=$(mktemp "$shm_dir/cmshm-vm.XXXXXX") || fail_setup "cannot create a file in $shm_dir"
-truncate -s "$((RAM_SIZE))" "$mem_file"
+truncate -s "$MACH_RAM_SIZE" "$mem_file"
 console=$work/console.log
 : >"$console"
+fw_console=$work/firmware-uart.log
 
-export CMSHM_VM_MEM=$mem_file CMSHM_VM_RAM_BASE=$RAM_BASE \
-	CMSHM_VM_RAM_SIZE=$((RAM_SIZE)) CMSHM_VM_CONSOLE=$console \
+export CMSHM_VM_MEM=$mem_file CMSHM_VM_RAM_BASE=$MACH_RAM_BASE \
+	CMSHM_VM_RAM_SIZE=$MACH_RAM_SIZE CMSHM_VM_CONSOLE=$console \
 	CMSHM_VM_WORKDIR=$work
 for r in "${remotes[@]}"; do
 	setsid bash -c "$r" </dev/null &
@@ -539,13 +572,18 @@ done
 
 # QEMU -----------------------------------------------------------------------
 
-qemu_cmd=("$QEMU" "${machine[@]}"
-	-object "memory-backend-file,id=ram0,size=$QEMU_MEM,mem-path=$mem_file,share=on"
+qemu_cmd=("$QEMU" "${MACH_QEMU_ARGS[@]}" -m "$MACH_MEM"
+	-object "memory-backend-file,id=ram0,size=$MACH_MEM,mem-path=$mem_file,share=on"
 	-machine memory-backend=ram0
 	-nographic -no-reboot
 	-kernel "$KERNEL_IMAGE" -initrd "$initrd" -dtb "$dtb"
-	-append "console=$VM_CONSOLE quiet panic=-1 log_buf_len=4M$append_extra"
-	"${qemu_extra[@]}")
+	-append "console=$MACH_CONSOLE quiet panic=-1 log_buf_len=4M$append_extra")
+if [ "$MACH_REMOTE_UART" = 1 ]; then
+	: >"$fw_console"
+	qemu_cmd+=(-serial mon:stdio -serial "file:$fw_console")
+fi
+[ -z "$firmware" ] || qemu_cmd+=(-device "loader,file=$firmware")
+qemu_cmd+=("${qemu_extra[@]}")
 printf '%q ' "${qemu_cmd[@]}" >"$work/qemu-cmdline.txt"
 
 start=$SECONDS
@@ -595,8 +633,17 @@ if [ ${#remote_pids[@]} -gt 0 ]; then
 	remote_pids=()
 fi
 
+if [ -s "$fw_console" ]; then
+	echo "run-vm: ---- remote core's console (firmware UART) ----"
+	sed 's/\r$//' "$fw_console"
+	echo "run-vm: ---- end of remote core's console ----"
+fi
 if [ -n "$log_copy" ]; then
 	cp "$console" "$log_copy" || note "cannot write $log_copy"
+fi
+if [ -n "$firmware_log" ]; then
+	cp "$fw_console" "$firmware_log" 2>/dev/null ||
+		note "cannot write $firmware_log"
 fi
 
 if [ "$code" -eq 0 ]; then

@@ -22,7 +22,7 @@ failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cmshm-vm-selftest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..20"
+echo "1..22"
 
 # report OK DESC [LOGFILE]
 report() {
@@ -90,6 +90,13 @@ expect_status "--help exits 0 and documents CMSHM_VM_MEM" 0 "$(has CMSHM_VM_MEM)
 
 vm usage --no-such-option
 expect_status "unknown option is a setup error" 125 "$(has 'FAIL (125)')"
+
+vm machine --machine no-such-machine
+expect_status "unknown --machine is a setup error" 125 "$(has 'unknown --machine')"
+
+vm firmware-virt --firmware "$ko"
+expect_status "--firmware on the virt machine is a setup error" 125 \
+	"$(has 'runs no firmware')"
 
 # --- Verdicts ------------------------------------------------------------
 
@@ -233,8 +240,8 @@ vm modulefail --module "$ko" --module-args 'fail=1' -- 'echo command-ran'
 expect_status "insmod failure fails the run and skips the command" 121 \
 	"$([ "$(has '^command-ran')" = 0 ] && echo 1 || echo 0)"
 
-if [ "$n" -ne 20 ]; then
-	echo "not ok $((n + 1)) - selftest ran $n checks, planned 20"
+if [ "$n" -ne 22 ]; then
+	echo "not ok $((n + 1)) - selftest ran $n checks, planned 22"
 	failures=$((failures + 1))
 fi
 [ "$failures" -eq 0 ]

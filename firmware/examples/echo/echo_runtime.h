@@ -19,5 +19,6 @@ void echo_runtime_start(void) __attribute__((noreturn));
 int main(void);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 
 #endif /* ECHO_RUNTIME_H */

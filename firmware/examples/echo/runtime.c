@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * The little C runtime the echo firmware needs without a C library:
- * .data/.bss set-up, and the memcpy()/memset() that GCC's builtins and
- * cmshm_memcpy() fall back to. Built with -fno-builtin and
- * -fno-tree-loop-distribute-patterns so GCC does not turn these loops
- * back into calls to themselves.
+ * .data/.bss set-up, and the memcpy()/memset()/memcmp() that GCC's
+ * builtins, cmshm_memcpy() and the test messages (cmshm_testmsg.h) fall
+ * back to. Built with -fno-builtin and -fno-tree-loop-distribute-patterns
+ * so GCC does not turn these loops back into calls to themselves.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -30,6 +30,16 @@ void *memcpy(void *dst, const void *src, size_t n)
 	while (n--)
 		*d++ = *s++;
 	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (; n--; x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
 }
 
 void *memset(void *dst, int c, size_t n)
