@@ -71,7 +71,8 @@ check: deps
 		"txdone-6.12=tests/vm/run-integration.sh --kernel 6.12 txdone" \
 		"doc-remote=tests/vm/doc-remote/run.sh" \
 		"faults=tests/vm/faults/run.sh" \
-		"zynqmp=tests/vm/zynqmp/run.sh"
+		"zynqmp=tests/vm/zynqmp/run.sh" \
+		"zynqmp-6.12-rt=tests/vm/zynqmp/run.sh --kernel 6.12-rt functional restart"
 
 check-model: deps
 	tests/run-suites.sh "model=$(MAKE) -s -C tests/model check"

@@ -31,12 +31,13 @@
 #   is the R5 running firmware (run-vm.sh --firmware): QEMU implements PSCI
 #   (secure=off), so Linux starts it with CPU_ON. SMP is fixed.
 
+# shellcheck shell=bash
 # shellcheck disable=SC2034 # the variables are for the sourcing script
 
 cmshm_machine() {
 	local name=$1 smp=$2 top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-	MACH_BASE_DTS= MACH_ARCH= MACH_REMOTE_UART=0
+	MACH_BASE_DTS='' MACH_ARCH='' MACH_REMOTE_UART=0
 	case "$name" in
 	virt)
 		MACH_QEMU_ARGS=(-M virt -cpu "$VM_CPU" -smp "$smp" -nic none)

@@ -21,11 +21,11 @@ fw=$top/firmware
 here=$fw/examples/qemu-zynqmp
 echo_dir=$fw/examples/echo
 CC=${CROSS:-arm-none-eabi-}gcc
-cpu="-mcpu=cortex-r5 -marm"
-cflags="-std=c99 -Os -g -ffreestanding -fno-common -ffunction-sections
+cpu=(-mcpu=cortex-r5 -marm)
+cflags=(-std=c99 -Os -g -ffreestanding -fno-common -ffunction-sections
 	-fdata-sections -Wall -Wextra -Wconversion -Werror -DCMSHM_ARM_DCACHE=1
-	-DCMSHM_PORT_HEADER=\"cmshm_port_arm.h\" -I$fw/port/arm -I$top/include
-	-I$fw/boards/qemu-zynqmp-r5 -I$echo_dir -I$top/userspace"
+	'-DCMSHM_PORT_HEADER="cmshm_port_arm.h"' -I"$fw/port/arm" -I"$top/include"
+	-I"$fw/boards/qemu-zynqmp-r5" -I"$echo_dir" -I"$top/userspace")
 mkdir -p "$out"
 objs=()
 for src in "$fw/endpoint/cmshm_remote.c" \
@@ -33,16 +33,14 @@ for src in "$fw/endpoint/cmshm_remote.c" \
 	"$here/main.c" "$here/link_work.c" \
 	"$echo_dir/runtime.c" "$echo_dir/startup_cortex_r5.S"; do
 	o=$out/$(basename "${src%.*}").o
-	extra=
+	extra=()
 	case $src in
-	*/runtime.c) extra="-fno-builtin -fno-tree-loop-distribute-patterns" ;;
+	*/runtime.c) extra=(-fno-builtin -fno-tree-loop-distribute-patterns) ;;
 	esac
-	# shellcheck disable=SC2086
-	$CC $cflags $cpu $extra -c -o "$o" "$src" >&2
+	"$CC" "${cflags[@]}" "${cpu[@]}" "${extra[@]}" -c -o "$o" "$src" >&2
 	objs+=("$o")
 done
-# shellcheck disable=SC2086
-$CC $cpu -nostdlib -Wl,--gc-sections -Wl,--fatal-warnings \
+"$CC" "${cpu[@]}" -nostdlib -Wl,--gc-sections -Wl,--fatal-warnings \
 	-Wl,-Map="$out/cmshm-r5.map" -L"$echo_dir/ld" -L"$here/ld" \
 	-T "$here/ld/qemu-zynqmp-r5.ld" -o "$out/cmshm-r5.elf" "${objs[@]}" -lgcc >&2
 echo "$out/cmshm-r5.elf"

@@ -58,7 +58,7 @@ restart)
 	pid=$!
 	until grep -q RESET-TEST-START /tmp/reset.log; do sleep 0.2; done
 	r=0
-	for i in $(seq "$2"); do
+	for _ in $(seq "$2"); do
 		sleep 1
 		cmshm-fwctl restart /dev/cmshm1 >/tmp/restart.log 2>&1 || r=1
 		sed 's/^/# /' /tmp/restart.log
