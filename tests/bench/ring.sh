@@ -57,15 +57,15 @@ sizes="8 64 1024 4096"
 declare -A I
 n=0
 for size in $sizes; do
-	I[cm-copy,$size]=$(ir cm-copy "$size" put_cm_copy get_cm_copy) &&
-	I[cm-zci,$size]=$(ir cm-zc "$size" put_cm_zc get_cm_zc) &&
-	I[cm-mem,$size]=$(ir cm-zc "$size" bench_copy) &&
-	I[ref-copy,$size]=$(ir ref-copy "$size" put_ref_copy get_ref_copy) &&
-	I[ref-zci,$size]=$(ir ref-zc "$size" put_ref_zc get_ref_zc) &&
-	I[ref-mem,$size]=$(ir ref-zc "$size" bench_copy) || {
+	if ! { I[cm-copy,$size]=$(ir cm-copy "$size" put_cm_copy get_cm_copy) &&
+	       I[cm-zci,$size]=$(ir cm-zc "$size" put_cm_zc get_cm_zc) &&
+	       I[cm-mem,$size]=$(ir cm-zc "$size" bench_copy) &&
+	       I[ref-copy,$size]=$(ir ref-copy "$size" put_ref_copy get_ref_copy) &&
+	       I[ref-zci,$size]=$(ir ref-zc "$size" put_ref_zc get_ref_zc) &&
+	       I[ref-mem,$size]=$(ir ref-zc "$size" bench_copy); }; then
 		echo "not ok - callgrind failed at $size B"
 		exit 1
-	}
+	fi
 	n=$((n + 1))
 	echo "ok $n - callgrind: ring instructions per message at $size B"
 done
