@@ -431,27 +431,37 @@ static long timed_count(uint32_t size, int mt)
 	return n - n % BATCH;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /**
  * time_all() - every implementation at every size, the best of @reps
- * single-thread runs and of 5 x @reps two-thread runs, the
- * implementations interleaved within each repetition.
+ * single-thread runs, the best and the median of 5 x @reps two-thread
+ * runs, the implementations interleaved within each repetition.
  * @reps: repetitions.
  *
- * Prints "st IMPL SIZE NS_PER_MESSAGE" and "mt IMPL SIZE MESSAGES_PER_S".
+ * Prints "st IMPL SIZE NS_PER_MESSAGE" and "mt IMPL SIZE BEST MEDIAN"
+ * (messages/s).
  */
 static void time_all(int reps)
 {
-	double st[NIMPL], mt[NIMPL], t;
+	int r, runs = 5 * reps;
+	double st[NIMPL], *mt = calloc(NIMPL * runs, sizeof(*mt)), *row, t;
 	long n, n_mt;
 	size_t s, i;
-	int r;
+
+	if (!mt)
+		die("out of memory");
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		n = timed_count(sizes[s], 0);
 		n_mt = timed_count(sizes[s], 1);
 		memset(st, 0, sizeof(st));
-		memset(mt, 0, sizeof(mt));
-		for (r = 0; r < 5 * reps; r++) {
+		for (r = 0; r < runs; r++) {
 			for (i = 0; i < NIMPL; i++) {
 				if (r < reps) {
 					setup(sizes[s]);
@@ -464,19 +474,22 @@ static void time_all(int reps)
 				if (!impls[i].mt)
 					continue;
 				setup(sizes[s]);
-				t = (double)n_mt / run_mt(&impls[i], n_mt);
-				if (t > mt[i])
-					mt[i] = t;
+				mt[i * runs + r] = (double)n_mt /
+						   run_mt(&impls[i], n_mt);
 			}
 		}
 		for (i = 0; i < NIMPL; i++) {
 			printf("st %s %u %.2f\n", impls[i].name, sizes[s], st[i]);
-			if (impls[i].mt)
-				printf("mt %s %u %.0f\n", impls[i].name,
-				       sizes[s], mt[i]);
+			if (!impls[i].mt)
+				continue;
+			row = mt + i * runs;
+			qsort(row, runs, sizeof(*row), cmp_double);
+			printf("mt %s %u %.0f %.0f\n", impls[i].name, sizes[s],
+			       row[runs - 1], row[runs / 2]);
 		}
 		fflush(stdout);
 	}
+	free(mt);
 }
 
 int main(int argc, char **argv)

@@ -17,8 +17,8 @@
 # (bench_copy(), counted in the same run). Time: the best of REPETITIONS
 # (default 5) single-thread runs, ns per message, and the best of 5 x
 # REPETITIONS two-thread runs (a producer and a consumer thread pinned to
-# CPUs 0 and 1), messages per second: noisy on a shared machine, compare
-# only the ratios of one run. Ratios: copy / (zero-copy + memcpy) per
+# CPUs 0 and 1), messages per second, with the ratio of the medians too:
+# noisy on a shared machine, compare only the ratios of one run. Ratios: copy / (zero-copy + memcpy) per
 # size, in instructions; cmshm / reference, instructions of the copy API
 # and two-thread throughput at 8 B.
 #
@@ -78,8 +78,9 @@ fi
 n=$((n + 1))
 echo "ok $n - timed runs: single thread and two threads"
 declare -A T
-while read -r kind impl size v; do
+while read -r kind impl size v median; do
 	T[$kind,$impl,$size]=$v
+	T[$kind-median,$impl,$size]=${median:-}
 done <"$timing"
 
 rev=$(cd "$top" && git rev-parse --short HEAD 2>/dev/null)
@@ -108,12 +109,16 @@ table=$out/ring.txt
 			"${T[st,ref-zc,$s]}"
 	done
 	echo "# messages/s, two threads, best of $((5 * reps)) (noisy on a shared machine)"
-	printf '# %5s %10s %10s %10s %10s %8s\n' size copy zc ref-copy ref-zc cm/ref
+	echo "# cm/ref: copy API, of the best runs and of the medians"
+	printf '# %5s %10s %10s %10s %10s %8s %8s\n' size copy zc ref-copy \
+		ref-zc cm/ref med
 	for s in $sizes; do
 		awk -v s="$s" -v c="${T[mt,cm-copy,$s]}" -v z="${T[mt,cm-zc,$s]}" \
-		    -v rc="${T[mt,ref-copy,$s]}" -v rz="${T[mt,ref-zc,$s]}" 'BEGIN {
-			printf "M %5d %10.0f %10.0f %10.0f %10.0f %8.3f\n",
-				s, c, z, rc, rz, c / rc }'
+		    -v rc="${T[mt,ref-copy,$s]}" -v rz="${T[mt,ref-zc,$s]}" \
+		    -v cm="${T[mt-median,cm-copy,$s]}" \
+		    -v rm="${T[mt-median,ref-copy,$s]}" 'BEGIN {
+			printf "M %5d %10.0f %10.0f %10.0f %10.0f %8.3f %8.3f\n",
+				s, c, z, rc, rz, c / rc, cm / rm }'
 	done
 } >"$table"
 
