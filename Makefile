@@ -38,7 +38,8 @@
 #                             ring against memcpy and a reference SPSC
 #                             ring (callgrind instructions, ns, two-thread
 #                             messages/s); the driver in a VM under QEMU
-#                             -icount (guest instructions per write/read,
+#                             -icount on Debian's 6.1 and 6.12 arm64
+#                             kernels (guest instructions per write/read,
 #                             doorbells per message, ping); build/bench/
 
 KDIR ?= /lib/modules/$(shell uname -r)/build

@@ -29,8 +29,9 @@
 # depend on how fast the remote (a host process, in real time) runs
 # against the guest (emulated time): they vary from run to run.
 #
-# Prints TAP lines and the table; writes build/bench/vm.txt and the guest
-# console to build/bench/vm-console.log.
+# Prints TAP lines and the table; writes build/bench/vm-NAME.txt, the
+# guest console (vm-NAME-console.log) and the harness's log
+# (vm-NAME-run.log).
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=$top/build/bench
@@ -69,7 +70,7 @@ rem() {
 		--db-in "$din" --db-out "$dout" "$@"
 }
 
-log=$out/vm-console.log
+log=$out/vm-$KNAME-console.log
 "$top"/tests/vm/run-vm.sh --timeout "${CMSHM_BENCH_VM_TIMEOUT:-280}" \
 	--kernel-env "$kernel_env" \
 	--overlay "$top/tests/bench/vm-bench.dtso" \
@@ -85,14 +86,14 @@ log=$out/vm-console.log
 	    vm_bench read /dev/cmshm1 64 $n64 &&
 	    vm_bench read /dev/cmshm2 4096 $n4k &&
 	    vm_bench ping /dev/cmshm3 64 $pings &&
-	    vm_bench ping /dev/cmshm3 4096 $pings" >"$out/vm-run.log" 2>&1
+	    vm_bench ping /dev/cmshm3 4096 $pings" >"$out/vm-$KNAME-run.log" 2>&1
 rc=$?
 n=1
 if [ $rc -eq 0 ]; then
 	echo "ok $n - VM run on $KRELEASE under -icount: guest passed, clean kernel log, remotes exited 0"
 else
-	echo "not ok $n - VM run on $KRELEASE failed with status $rc (log: $out/vm-run.log)"
-	grep -a -E 'BENCH-ERROR|FAIL' "$out/vm-run.log" | sed 's/^/# /'
+	echo "not ok $n - VM run on $KRELEASE failed with status $rc (log: $out/vm-$KNAME-run.log)"
+	grep -a -E 'BENCH-ERROR|FAIL' "$out/vm-$KNAME-run.log" | sed 's/^/# /'
 fi
 
 # val LINE KEY: the value of KEY= in a BENCH line.
@@ -102,12 +103,12 @@ val() {
 
 rev=$(cd "$top" && git rev-parse --short HEAD 2>/dev/null)
 qemu_v=$("$VM_QEMU" --version | head -n 1)
-table=$out/vm.txt
+table=$out/vm-$KNAME.txt
 {
 	echo "# guest $KRELEASE ($VM_CPU, 2 CPUs), $qemu_v, -icount shift=0,sleep=on; commit $rev"
 	echo "# instructions: this task, user + kernel, per call (ping: per round trip), exact"
 	echo "# doorbells per message (ping: per round trip): sent = guest -> remote, received = remote -> guest"
-	echo "# median: write/read, the fast path (the call does not block); min: ping without waiting"
+	echo "# median: for write and read, the fast path (a call that does not block)"
 	printf '# %-5s %5s %6s %8s %8s %9s %8s %8s %9s %s\n' op size n \
 		median min mean sent received coalesced 'rtt us (emulated): min median p99'
 } >"$table"

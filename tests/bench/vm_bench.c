@@ -29,7 +29,8 @@
  *         rtt_p99_us=]
  *
  * with doorbells per message and (ping) the round-trip times by the
- * guest's CLOCK_MONOTONIC (emulated time). Exit status 0, or 1 on any
+ * guest's CLOCK_MONOTONIC (emulated time; a round trip's instructions
+ * include those two clock_gettime() calls, in the vDSO). Exit status 0, or 1 on any
  * failure (a message that is not the one expected, a failed call).
  *
  * Copyright (C) 2026 The cmshm authors
