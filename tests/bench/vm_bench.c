@@ -26,7 +26,7 @@
  *
  *   BENCH op=OP size=SIZE n=N instr_min= instr_median= instr_mean=
  *         db_sent= db_received= db_coalesced= [rtt_min_us= rtt_median_us=
- *         rtt_p99_us=]
+ *         rtt_p99_us=] elapsed_us= overhead=
  *
  * with doorbells per message and (ping) the round-trip times by the
  * guest's CLOCK_MONOTONIC (emulated time; a round trip's instructions
@@ -109,16 +109,26 @@ static void perf_start(void)
 		die("the instruction counter does not count");
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /**
- * struct dbs - a device's doorbell counters (statistics/).
+ * struct dbs - a device's doorbell counters (statistics/), and when.
  * @sent:      doorbells_sent.
  * @received:  doorbells_received.
  * @coalesced: doorbells_coalesced.
+ * @at:        CLOCK_MONOTONIC in ns when they were read.
  */
 struct dbs {
 	uint64_t sent;
 	uint64_t received;
 	uint64_t coalesced;
+	uint64_t at;
 };
 
 static uint64_t stat_read(const char *dev, const char *name)
@@ -142,14 +152,7 @@ static void dbs_read(const char *dev, struct dbs *s)
 	s->sent = stat_read(dev, "doorbells_sent");
 	s->received = stat_read(dev, "doorbells_received");
 	s->coalesced = stat_read(dev, "doorbells_coalesced");
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	s->at = now_ns();
 }
 
 /**
@@ -186,7 +189,8 @@ static void report(const char *op, const char *dev, uint32_t size, long n,
 		       rtt[0] / 1e3, rtt[(n - 1) / 2] / 1e3,
 		       rtt[(n * 99 + 99) / 100 - 1] / 1e3);
 	}
-	printf(" overhead=%llu\n", (unsigned long long)overhead);
+	printf(" elapsed_us=%.0f overhead=%llu\n", (s1.at - s0->at) / 1e3,
+	       (unsigned long long)overhead);
 	fflush(stdout);
 }
 
