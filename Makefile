@@ -34,10 +34,15 @@
 #   make firmware             the remote endpoint library and the echo
 #                             firmware for Cortex-M4/M7/R5, with their sizes
 #                             (build/firmware/); part of make check
-#   make bench                benchmarks (not part of make check): the
-#                             remote endpoint's copy API against zero-copy
-#                             plus memcpy, in callgrind instructions
-#                             (build/bench/)
+#   make bench                benchmarks (not part of make check;
+#                             tests/bench/run.sh): the remote endpoint's
+#                             copy API against zero-copy plus memcpy; the
+#                             ring against memcpy and a reference SPSC
+#                             ring (callgrind instructions, ns, two-thread
+#                             messages/s); the driver in a VM under QEMU
+#                             -icount on Debian's 6.1 and 6.12 arm64
+#                             kernels (guest instructions per write/read,
+#                             doorbells per message, ping); build/bench/
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
@@ -107,7 +112,7 @@ firmware: deps
 
 # Benchmarks print figures; they are not tests and not in make check.
 bench: deps
-	tests/run-suites.sh "bench-remote-copy=tests/bench/remote-copy.sh"
+	tests/bench/run.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
