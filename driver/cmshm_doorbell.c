@@ -231,6 +231,17 @@ static void cmshm_rx_ack_owed(struct cmshm_dev *cmshm)
 		cmshm_rx_ack(cmshm, chan);
 }
 
+/*
+ * A doorbell from the remote, in the receive callback's context: count it,
+ * wake the readers and writers, and follow the link in the link work.
+ */
+static void cmshm_doorbell_received(struct cmshm_dev *cmshm)
+{
+	atomic64_inc(&cmshm->db_received);
+	cmshm_wake(cmshm);
+	schedule_work(&cmshm->link_work);
+}
+
 /**
  * cmshm_mbox_rx() - receive callback: the remote rang our doorbell.
  * @cl:  our mailbox client (rx_cl, or tx_cl through cmshm_mbox_rx_bidir()).
@@ -262,11 +273,9 @@ static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
 {
 	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, rx_cl);
 
-	atomic64_inc(&cmshm->db_received);
 	if (cmshm->rx_ack)
 		cmshm_rx_ack_owed(cmshm);
-	cmshm_wake(cmshm);
-	schedule_work(&cmshm->link_work);
+	cmshm_doorbell_received(cmshm);
 }
 
 /*
@@ -276,11 +285,7 @@ static void cmshm_mbox_rx(struct mbox_client *cl, void *msg)
  */
 static void cmshm_mbox_rx_bidir(struct mbox_client *cl, void *msg)
 {
-	struct cmshm_dev *cmshm = container_of(cl, struct cmshm_dev, tx_cl);
-
-	atomic64_inc(&cmshm->db_received);
-	cmshm_wake(cmshm);
-	schedule_work(&cmshm->link_work);
+	cmshm_doorbell_received(container_of(cl, struct cmshm_dev, tx_cl));
 }
 
 /*
