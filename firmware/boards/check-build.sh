@@ -9,7 +9,8 @@
 #
 # Flags: -std=c99 -Os -ffreestanding -Wall -Wextra -Wconversion -Werror,
 # plus the core of each board: Cortex-M4 (Thumb) for the i.MX8M and
-# STM32MP15 M4s, Cortex-R5 (Arm state) for the ZynqMP RPU. Each file must
+# STM32MP15 M4s, Cortex-R5 (Arm state) for the ZynqMP RPU and QEMU's
+# emulated ZynqMP (tests/vm/zynqmp). Each file must
 # also be self-contained: it is compiled with -nostdinc plus the
 # compiler's own include directory (stdint.h), so no libc header creeps in,
 # and the object must have no undefined symbol and no .data or .bss.
@@ -28,6 +29,7 @@ boards=(
 	"imx8m-m4	cmshm_imx_mu.c		-mcpu=cortex-m4 -mthumb"
 	"stm32mp1-m4	cmshm_stm32_ipcc.c	-mcpu=cortex-m4 -mthumb"
 	"zynqmp-r5	cmshm_zynqmp_ipi.c	-mcpu=cortex-r5 -marm"
+	"qemu-zynqmp-r5	cmshm_qemu_zynqmp.c	-mcpu=cortex-r5 -marm"
 )
 
 n=0
