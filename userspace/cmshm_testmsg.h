@@ -32,7 +32,7 @@ int memcmp(const void *a, const void *b, size_t n);
  * cmshm-remote in echo mode (instead of echoing this message).
  * @magic:    CMSHM_APP_CMD_MAGIC.
  * @offset:   byte offset in the application area.
- * @length:   bytes, 1..4096, inside the area.
+ * @length:   bytes, 1..CMSHM_APP_CMD_MAX, inside the area.
  * @reserved: 0.
  *
  * The remote replies with one message holding the @length bytes it reads
@@ -46,6 +46,33 @@ struct cmshm_app_cmd {
 	uint32_t length;
 	uint32_t reserved;
 };
+
+/** The longest application-area check a remote answers, in bytes. */
+#define CMSHM_APP_CMD_MAX	4096u
+
+/**
+ * cmshm_app_cmd_get() - is @msg an application-area check a remote with
+ * an area of @app_size bytes answers?
+ * @cmd:      set to a private copy of the command (@msg is read once).
+ * @msg:      a received message.
+ * @len:      its length in bytes.
+ * @app_size: the application area's size in bytes.
+ *
+ * Return: 1 if @msg is a struct cmshm_app_cmd whose range is inside the
+ * area and at most CMSHM_APP_CMD_MAX bytes long, else 0 (the message is
+ * data: echo it).
+ */
+static inline int cmshm_app_cmd_get(struct cmshm_app_cmd *cmd,
+				    const void *msg, uint32_t len,
+				    uint32_t app_size)
+{
+	if (len != sizeof(*cmd))
+		return 0;
+	memcpy(cmd, msg, sizeof(*cmd));
+	return cmd->magic == CMSHM_APP_CMD_MAGIC && cmd->length &&
+	       cmd->length <= CMSHM_APP_CMD_MAX && cmd->offset <= app_size &&
+	       cmd->length <= app_size - cmd->offset;
+}
 
 /** First word of a struct cmshm_fw_cmd message: "FCMD". */
 #define CMSHM_FW_CMD_MAGIC	0x444d4346u

@@ -149,17 +149,12 @@ static int tx_write(struct remote *rm, const void *buf, uint32_t len)
 static int app_cmd(struct remote *rm, const void *msg, uint32_t len)
 {
 	struct cmshm_app_cmd cmd;
-	uint8_t *area, copy[4096];
+	uint8_t *area, copy[CMSHM_APP_CMD_MAX];
 	uint32_t i, app_size;
 	int err;
 
-	if (len != sizeof(cmd))
-		return 1;
-	memcpy(&cmd, msg, sizeof(cmd));
 	area = cmshm_remote_app(&rm->ep, &app_size);
-	if (cmd.magic != CMSHM_APP_CMD_MAGIC || !cmd.length ||
-	    cmd.length > sizeof(copy) || cmd.offset > app_size ||
-	    cmd.length > app_size - cmd.offset)
+	if (!cmshm_app_cmd_get(&cmd, msg, len, app_size))
 		return 1;
 	area += cmd.offset;
 	memcpy(copy, area, cmd.length);

@@ -48,30 +48,24 @@ static int fw_send(struct fw_link *l, const void *buf, uint32_t len)
 	return err;
 }
 
-/* The largest application-area check, as cmshm-remote's. */
-#define FW_APP_CMD_MAX	4096u
-
 /*
  * A struct cmshm_app_cmd in range (echo links): reply with the application
  * area bytes it names, then store their complement there, as cmshm-remote
  * does (cmshm_testmsg.h). The bytes are Linux's: read once, into a private
- * copy that both the reply and the complement come from. Return: 1 if
+ * copy that both the reply and the complement come from (at most
+ * CMSHM_APP_CMD_MAX). Return: 1 if
  * @msg is not one, else what the send returned.
  */
 static int fw_app_cmd(struct fw_link *l, const void *msg, uint32_t len)
 {
-	static uint8_t copy[FW_APP_CMD_MAX];
+	static uint8_t copy[CMSHM_APP_CMD_MAX];
 	struct cmshm_app_cmd cmd;
 	uint32_t i, app_size;
 	uint8_t *area = cmshm_remote_app(&l->ep, &app_size);
 	int err;
 
-	if (l->role != FW_ECHO || len != sizeof(cmd))
-		return 1;
-	memcpy(&cmd, msg, sizeof(cmd));
-	if (cmd.magic != CMSHM_APP_CMD_MAGIC || !cmd.length ||
-	    cmd.length > FW_APP_CMD_MAX || cmd.offset > app_size ||
-	    cmd.length > app_size - cmd.offset)
+	if (l->role != FW_ECHO ||
+	    !cmshm_app_cmd_get(&cmd, msg, len, app_size))
 		return 1;
 	area += cmd.offset;
 	memcpy(copy, area, cmd.length);
