@@ -56,7 +56,12 @@ stream)
 restart)
 	cmshm-lifecycle reset /dev/cmshm0 "$2" >/tmp/reset.log 2>&1 &
 	pid=$!
-	until grep -q RESET-TEST-START /tmp/reset.log; do sleep 0.2; done
+	# The round trips have started (cmshm-lifecycle gives up after 20 s).
+	w=0
+	until grep -q RESET-TEST-START /tmp/reset.log || [ $w -ge 300 ]; do
+		sleep 0.2
+		w=$((w + 1))
+	done
 	r=0
 	for _ in $(seq "$2"); do
 		sleep 1
