@@ -137,6 +137,14 @@ struct cmshm_io {
 	const void *msg;
 };
 
+/* The ring operation of @io, once; cmshm->lock held. */
+static int cmshm_io_try(struct cmshm_dev *cmshm, struct cmshm_io *io)
+{
+	if (io->tx)
+		return cmshm_ring_reserve(&cmshm->tx, io->len, &io->slot);
+	return cmshm_ring_peek(&cmshm->rx, &io->msg, &io->len);
+}
+
 /*
  * Wait until the ring operation of @io succeeds, for read() and write().
  * Returns 0 with cmshm->lock held, or with it released: -ENODEV,
@@ -157,14 +165,21 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 		mutex_lock(&cmshm->lock);
 		ret = cmshm_enter(cmshm, gen);
 		if (!ret) {
-			if (io->tx)
-				ret = cmshm_ring_reserve(&cmshm->tx, io->len,
-							 &io->slot);
-			else
-				ret = cmshm_ring_peek(&cmshm->rx, &io->msg,
-						      &io->len);
-			if (!ret)
+			ret = cmshm_io_try(cmshm, io);
+			/*
+			 * Full or empty: ask the remote for a doorbell, then
+			 * look once more before sleeping (cmshm_link_want()).
+			 */
+			if (ret == -EAGAIN &&
+			    cmshm_link_want(&cmshm->link, io->tx ?
+					    CMSHM_WANT_SPACE : CMSHM_WANT_DATA))
+				ret = cmshm_io_try(cmshm, io);
+			if (!ret) {
+				cmshm_link_unwant(&cmshm->link, io->tx ?
+						  CMSHM_WANT_SPACE :
+						  CMSHM_WANT_DATA);
 				return 0;
+			}
 			if (ret == -EPROTO &&
 			    !cmshm_ring_failed(cmshm, io->tx ?
 					       "host-to-remote ring" :
@@ -227,7 +242,10 @@ static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 			cmshm_ring_release(&cmshm->rx);
 			cmshm->stats.rx_messages++;
 			cmshm->stats.rx_bytes += io.len;
-			cmshm_kick(cmshm);
+			/* The space only matters to a remote waiting for it. */
+			if (cmshm_link_peer_wants(&cmshm->link,
+						  CMSHM_WANT_SPACE))
+				cmshm_kick(cmshm);
 			ret = io.len;
 			break;
 		}
@@ -281,7 +299,9 @@ static ssize_t cmshm_write(struct file *file, const char __user *buf,
 			cmshm_ring_commit(&cmshm->tx);
 			cmshm->stats.tx_messages++;
 			cmshm->stats.tx_bytes += count;
-			cmshm_kick(cmshm);
+			if (cmshm_link_peer_wants(&cmshm->link,
+						  CMSHM_WANT_DATA))
+				cmshm_kick(cmshm);
 			ret = count;
 			break;
 		}
@@ -335,8 +355,12 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 		goto unlock;
 	}
 	cmshm_link_sync(cmshm);
+	/* Nothing to read or no room: ask for a doorbell, look again. */
 	if (rd && cmshm->link_state == CMSHM_LINK_STATE_UP) {
 		ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
+		if (ret == -EAGAIN &&
+		    cmshm_link_want(&cmshm->link, CMSHM_WANT_DATA))
+			ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
 		if (!ret)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		else if (ret == -EPROTO)
@@ -345,6 +369,9 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 	}
 	if (wr && cmshm->link_state == CMSHM_LINK_STATE_UP) {
 		ret = cmshm_ring_can_write(&cmshm->tx, cmshm->tx.max_msg);
+		if (!ret && cmshm_link_want(&cmshm->link, CMSHM_WANT_SPACE))
+			ret = cmshm_ring_can_write(&cmshm->tx,
+						   cmshm->tx.max_msg);
 		if (ret > 0)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		else if (ret == -EPROTO)

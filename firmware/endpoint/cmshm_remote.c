@@ -42,16 +42,32 @@ static struct cmshm_ctrl *host_ctrl(const struct cmshm_remote *r)
 	return r->link.peer;
 }
 
-/* Ring the host now, or note it is owed (cmshm_remote_defer()). */
-static void ring_host(struct cmshm_remote *r)
+/* r->owed: the control block changed; the host must see it whatever. */
+#define OWED_ALWAYS	0x4u
+
+/*
+ * Ring the host now, or note it is owed (cmshm_remote_defer()). @why:
+ * CMSHM_WANT_DATA after a commit, CMSHM_WANT_SPACE after a release (rung
+ * only if the host wants it, cmshm_link_peer_wants()), OWED_ALWAYS after
+ * a change of this side's control block.
+ */
+static void ring_host(struct cmshm_remote *r, unsigned int why)
 {
+	unsigned int owed = r->owed | why, w;
+
 	if (r->defer) {
-		r->owed = 1;
+		r->owed = (uint8_t)owed;
 		return;
 	}
 	r->owed = 0;
 	if (!r->doorbell)
 		return;
+	for (w = CMSHM_WANT_DATA; !(owed & OWED_ALWAYS); w <<= 1) {
+		if (w > CMSHM_WANT_SPACE)
+			return;		/* nothing the host waits for */
+		if ((owed & w) && cmshm_link_peer_wants(&r->link, w))
+			break;
+	}
 	/* Our stores before the register write: see the typedef. */
 	cmshm_doorbell_barrier();
 	r->doorbell(r->db_ctx);
@@ -117,7 +133,7 @@ void cmshm_remote_restart(struct cmshm_remote *r)
 	if (r->link.up)
 		r->events |= CMSHM_REMOTE_DOWN;
 	cmshm_link_start(&r->link, next_session(r, avoid));
-	ring_host(r);
+	ring_host(r, OWED_ALWAYS);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_restart);
@@ -259,10 +275,10 @@ unsigned int cmshm_remote_poll(struct cmshm_remote *r)
 		if (lev & CMSHM_LINK_UP)
 			r->events |= CMSHM_REMOTE_UP;
 		if (lev & CMSHM_LINK_KICK)
-			ring_host(r);
+			ring_host(r, OWED_ALWAYS);
 	}
 	if (r->owed && !r->defer)
-		ring_host(r);
+		ring_host(r, 0);
 	ev = r->events;
 	r->events = 0;
 	return ev;
@@ -296,8 +312,15 @@ int cmshm_remote_reserve(struct cmshm_remote *r, uint32_t len,
 
 	if (!r->link.up)
 		return -CMSHM_ENOTCONN;
-	err = cmshm_ring_reserve(&r->tx, len, payload);
-	return err ? ring_error(r, err) : 0;
+	/* Full: ask for a doorbell, then look once more (cmshm_link_want()). */
+	do
+		err = cmshm_ring_reserve(&r->tx, len, payload);
+	while (err == -CMSHM_EAGAIN &&
+	       cmshm_link_want(&r->link, CMSHM_WANT_SPACE));
+	if (err)
+		return ring_error(r, err);
+	cmshm_link_unwant(&r->link, CMSHM_WANT_SPACE);
+	return 0;
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_reserve);
@@ -305,7 +328,7 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_reserve);
 void cmshm_remote_commit(struct cmshm_remote *r)
 {
 	cmshm_ring_commit(&r->tx);
-	ring_host(r);
+	ring_host(r, CMSHM_WANT_DATA);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_commit);
@@ -317,8 +340,15 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
 
 	if (!r->link.up)
 		return -CMSHM_ENOTCONN;
-	err = cmshm_ring_peek(&r->rx, payload, len);
-	return err ? ring_error(r, err) : 0;
+	/* Empty: ask for a doorbell, then look once more. */
+	do
+		err = cmshm_ring_peek(&r->rx, payload, len);
+	while (err == -CMSHM_EAGAIN &&
+	       cmshm_link_want(&r->link, CMSHM_WANT_DATA));
+	if (err)
+		return ring_error(r, err);
+	cmshm_link_unwant(&r->link, CMSHM_WANT_DATA);
+	return 0;
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
@@ -326,7 +356,7 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
 void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
-	ring_host(r);
+	ring_host(r, CMSHM_WANT_SPACE);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_release);
@@ -338,7 +368,11 @@ int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)
 
 	if (!r->link.up)
 		return -CMSHM_ENOTCONN;
-	err = cmshm_ring_load_tail(&r->tx, &tail);
+	/* Waiting for the host to consume: ask to be rung when it does. */
+	do
+		err = cmshm_ring_load_tail(&r->tx, &tail);
+	while (!err && tail != r->tx.own &&
+	       cmshm_link_want(&r->link, CMSHM_WANT_SPACE));
 	if (err)
 		return ring_error(r, err);
 	return (int32_t)(r->tx.own - tail);
@@ -350,7 +384,7 @@ void cmshm_remote_notify(struct cmshm_remote *r)
 {
 	r->defer = 0;
 	if (r->owed)
-		ring_host(r);
+		ring_host(r, 0);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_notify);
@@ -366,7 +400,7 @@ void cmshm_remote_stop(struct cmshm_remote *r)
 		return;
 	cmshm_link_stop(&r->link, CMSHM_STATE_OFFLINE);
 	r->defer = 0;
-	ring_host(r);
+	ring_host(r, OWED_ALWAYS);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_stop);

@@ -30,8 +30,29 @@
 
 /** CMSHM_MAGIC - header magic, the bytes "CSHM" in memory order. */
 #define CMSHM_MAGIC		0x4d485343u
-/** CMSHM_VERSION - protocol version described by these headers. */
-#define CMSHM_VERSION		1u
+/**
+ * CMSHM_VERSION - protocol version described by these headers. Version 2
+ * added struct cmshm_ctrl's @features and the doorbell-wanted words. The
+ * same definition as in include/uapi/linux/cmshm.h (identical
+ * definitions, so either header may come first).
+ */
+#define CMSHM_VERSION		2u
+
+/*
+ * Feature bits of cmshm_ctrl.features. A side uses a feature only while
+ * the link is up and both control blocks have its bit: each side sets the
+ * bits it supports before it goes READY and reads the peer's once, when
+ * the link comes up.
+ *
+ * CMSHM_FEATURE_DOORBELL_WANT: a side rings the peer only when the peer
+ * asked for it in its doorbell-wanted word (word 1 of the line of each
+ * index it owns): the consumer's "wants data" on its tail line, the
+ * producer's "wants space" on its head line. Without the feature a side
+ * rings after every publish, as in version 1.
+ */
+#define CMSHM_FEATURE_DOORBELL_WANT	0x1u
+/** CMSHM_FEATURES - every feature this code implements. */
+#define CMSHM_FEATURES		CMSHM_FEATURE_DOORBELL_WANT
 
 /* Values of cmshm_ctrl.state. Any other value reads as "not started". */
 #define CMSHM_STATE_OFFLINE	0x4c46464fu	/* "OFFL" */
@@ -46,10 +67,12 @@
 
 /**
  * struct cmshm_ctrl - one side's control block.
- * @state:   CMSHM_STATE_*; written last when going READY.
- * @session: nonzero number chosen anew each time this side (re)starts.
- * @ack:     the peer session this side has attached to (0: none yet).
- * @reserved: written as 0, ignored by the reader.
+ * @state:    CMSHM_STATE_*; written last when going READY.
+ * @session:  nonzero number chosen anew each time this side (re)starts.
+ * @ack:      the peer session this side has attached to (0: none yet).
+ * @features: CMSHM_FEATURE_* bits this side supports, written before it
+ *            goes READY; bits the reader does not know are ignored. The
+ *            host's, in the header, is the features word it offers.
  *
  * Written only by its owner; read by the peer. Starts on a line boundary.
  */
@@ -57,7 +80,7 @@ struct cmshm_ctrl {
 	uint32_t state;
 	uint32_t session;
 	uint32_t ack;
-	uint32_t reserved;
+	uint32_t features;
 };
 
 /**
@@ -272,7 +295,7 @@ static inline void cmshm_header_write(struct cmshm_header *shared,
 		cmshm_store32(&dst[i], src[i]);
 	cmshm_store32(&shared->host.session, 0);
 	cmshm_store32(&shared->host.ack, 0);
-	cmshm_store32(&shared->host.reserved, 0);
+	cmshm_store32(&shared->host.features, 0);
 	cmshm_wmb();
 	cmshm_cache_clean(shared, sizeof(*shared));
 }

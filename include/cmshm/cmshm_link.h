@@ -31,6 +31,10 @@
 #define CMSHM_LINK_RESET	0x4u	/* an attached peer restarted */
 #define CMSHM_LINK_KICK		0x8u	/* own ctrl changed: ring the doorbell */
 
+/* Doorbells this side asks the peer for (cmshm_link.want). */
+#define CMSHM_WANT_DATA		0x1u	/* its rx ring is empty */
+#define CMSHM_WANT_SPACE	0x2u	/* its tx ring is full */
+
 /**
  * struct cmshm_link - one side's private handshake state.
  * @own:     this side's control block in shared memory (written here only).
@@ -41,6 +45,10 @@
  * @acked:   the peer session acknowledged (private copy, 0: none).
  * @up:      nonzero while the link is up.
  * @was_up:  nonzero if the link was up with the peer session @acked.
+ * @notify:  nonzero while the link is up with CMSHM_FEATURE_DOORBELL_WANT
+ *           in both control blocks: ring only when the peer wants it.
+ * @want:    CMSHM_WANT_* set in this side's doorbell-wanted words (private
+ *           copy; the words are never read back).
  *
  * Not thread-safe: the caller serialises all calls, and ring operations,
  * under one lock.
@@ -54,6 +62,8 @@ struct cmshm_link {
 	uint32_t acked;
 	uint8_t up;
 	uint8_t was_up;
+	uint8_t notify;
+	uint8_t want;
 };
 
 /**
@@ -62,8 +72,9 @@ struct cmshm_link {
  * @session: a nonzero value not used by the previous start of this side
  *           (random, or a counter kept across resets).
  *
- * Sequence: state OFFLINE, wmb; reset own ring indices, ack 0, reserved 0,
- * session; wmb; state READY; mb. The caller then rings the doorbell.
+ * Sequence: state OFFLINE, wmb; reset own ring indices and doorbell-wanted
+ * words, ack 0, features CMSHM_FEATURES, session; wmb; state READY; mb.
+ * The caller then rings the doorbell.
  *
  * Ordering, paired with cmshm_link_read_peer() and
  * cmshm_link_peer_unchanged(): a peer that reads any of the new index, ack
@@ -81,7 +92,7 @@ static inline void cmshm_link_start(struct cmshm_link *l, uint32_t session)
 	cmshm_ring_reset(l->tx, 1);
 	cmshm_ring_reset(l->rx, 0);
 	cmshm_store32(&l->own->ack, 0);
-	cmshm_store32(&l->own->reserved, 0);
+	cmshm_store32(&l->own->features, CMSHM_FEATURES);
 	cmshm_store32(&l->own->session, session);
 	cmshm_wmb();
 	cmshm_store32(&l->own->state, CMSHM_STATE_READY);
@@ -91,6 +102,8 @@ static inline void cmshm_link_start(struct cmshm_link *l, uint32_t session)
 	l->acked = 0;
 	l->up = 0;
 	l->was_up = 0;
+	l->notify = 0;
+	l->want = 0;
 }
 
 /**
@@ -105,6 +118,7 @@ static inline void cmshm_link_stop(struct cmshm_link *l, uint32_t state)
 	cmshm_mb();
 	l->up = 0;
 	l->was_up = 0;
+	l->notify = 0;
 }
 
 /**
@@ -155,8 +169,11 @@ static inline int cmshm_link_read_peer(const struct cmshm_link *l,
  * A peer that is not READY, has session 0, or (with @expect) another
  * session, is down; any other value is a peer at some stage of its start,
  * so nothing here is a protocol error.
- * When it acknowledges a new peer session it resets the ring indices this
- * side owns first (wmb between).
+ * When it acknowledges a new peer session it resets the ring indices (and
+ * doorbell-wanted words) this side owns first (wmb between). When the link
+ * comes up it reads the peer's features once: the read barrier at the end
+ * of cmshm_link_read_peer() orders it after the READY read, and the peer
+ * stored it before READY with a write barrier between (cmshm_link_start()).
  *
  * Return: a mask of CMSHM_LINK_UP, _DOWN, _RESET and _KICK.
  */
@@ -172,6 +189,7 @@ static inline unsigned int cmshm_link_follow(struct cmshm_link *l,
 		if (l->up)
 			ev |= CMSHM_LINK_DOWN;
 		l->up = 0;
+		l->notify = 0;
 		return ev;
 	}
 	if (session != l->acked) {
@@ -181,6 +199,8 @@ static inline unsigned int cmshm_link_follow(struct cmshm_link *l,
 			ev |= CMSHM_LINK_RESET;
 		l->up = 0;
 		l->was_up = 0;
+		l->notify = 0;
+		l->want = 0;
 		cmshm_ring_reset(l->tx, 1);
 		cmshm_ring_reset(l->rx, 0);
 		cmshm_wmb();
@@ -193,10 +213,13 @@ static inline unsigned int cmshm_link_follow(struct cmshm_link *l,
 	if (!l->up && ack == l->session) {
 		l->up = 1;
 		l->was_up = 1;
+		l->notify = !!(cmshm_load32(&l->peer->features) &
+			       CMSHM_FEATURES & CMSHM_FEATURE_DOORBELL_WANT);
 		ev |= CMSHM_LINK_UP;
 	} else if (l->up && ack != l->session) {
 		/* The peer dropped its ack: it is restarting. */
 		l->up = 0;
+		l->notify = 0;
 		ev |= CMSHM_LINK_DOWN;
 	}
 	return ev;
@@ -244,6 +267,91 @@ static inline int cmshm_link_peer_unchanged(struct cmshm_link *l)
 	cmshm_rmb();
 	return state == CMSHM_STATE_READY && session == l->acked &&
 	       ack == l->session;
+}
+
+/**
+ * cmshm_link_want() - ask the peer for a doorbell before waiting.
+ * @l:    the link.
+ * @want: CMSHM_WANT_DATA (the rx ring was found empty) or
+ *        CMSHM_WANT_SPACE (the tx ring was found full).
+ *
+ * Stores 1 in this side's doorbell-wanted word (the rx tail's line, or the
+ * tx head's), then cmshm_mb(), unless it is set already. The caller then
+ * looks at the ring again before it waits: that second look and the
+ * peer's cmshm_link_peer_wants() are the two halves of a store-buffering
+ * pair (want store, full barrier, index load here; index store, full
+ * barrier, want load there), so either the look finds the peer's new
+ * message (or space), or the peer sees the want and rings. Set regardless
+ * of the negotiated features: a peer without CMSHM_FEATURE_DOORBELL_WANT
+ * ignores the word and rings anyway.
+ *
+ * Return: 1 if the word was just set (look again), 0 if it already was
+ * (it has stayed set since the look after it was set).
+ */
+static inline int cmshm_link_want(struct cmshm_link *l, unsigned int want)
+{
+	uint32_t *w = cmshm_ring_want_word(want == CMSHM_WANT_DATA ?
+					   l->rx->tail : l->tx->head);
+
+	if (l->want & want)
+		return 0;
+	l->want |= (uint8_t)want;
+	cmshm_store32(w, 1);
+	cmshm_cache_clean(w, sizeof(*w));
+	cmshm_mb();
+	return 1;
+}
+
+/**
+ * cmshm_link_unwant() - the ring is usable again: no doorbell needed.
+ * @l:    the link.
+ * @want: CMSHM_WANT_DATA (a message was found) or CMSHM_WANT_SPACE (room
+ *        was found).
+ *
+ * Stores 0 in this side's doorbell-wanted word if it is set. No barrier:
+ * a peer that still sees 1 rings once more, which costs a doorbell, never
+ * a message.
+ */
+static inline void cmshm_link_unwant(struct cmshm_link *l, unsigned int want)
+{
+	uint32_t *w;
+
+	if (!(l->want & want))
+		return;
+	w = cmshm_ring_want_word(want == CMSHM_WANT_DATA ? l->rx->tail :
+				 l->tx->head);
+	l->want &= (uint8_t)~want;
+	cmshm_store32(w, 0);
+	cmshm_cache_clean(w, sizeof(*w));
+}
+
+/**
+ * cmshm_link_peer_wants() - after a publish: does the peer want a doorbell?
+ * @l:    the link.
+ * @want: CMSHM_WANT_DATA after cmshm_ring_commit() on the tx ring (the
+ *        peer consumes it), CMSHM_WANT_SPACE after cmshm_ring_release() on
+ *        the rx ring (the peer produces into it).
+ *
+ * Without CMSHM_FEATURE_DOORBELL_WANT negotiated, always. Otherwise
+ * cmshm_mb() (the index store before the want load: pairs with the full
+ * barrier of the peer's cmshm_link_want()), then one load of the peer's
+ * doorbell-wanted word: any nonzero value is a want (a bad value costs
+ * doorbells, never a message, so it is not a protocol error).
+ *
+ * Return: 1 if the caller must ring the doorbell, 0 if not.
+ */
+static inline int cmshm_link_peer_wants(struct cmshm_link *l,
+					unsigned int want)
+{
+	uint32_t *w;
+
+	if (!l->notify)
+		return 1;
+	w = cmshm_ring_want_word(want == CMSHM_WANT_DATA ? l->tx->tail :
+				 l->rx->head);
+	cmshm_mb();
+	cmshm_cache_invalidate(w, sizeof(*w));
+	return cmshm_load32(w) != 0;
 }
 
 #endif /* CMSHM_LINK_H */

@@ -83,7 +83,8 @@ struct cmshm_remote_stats {
  * @geom_ok:  nonzero if the header of @geom was valid.
  * @events:   CMSHM_REMOTE_* noted by the data functions, not yet returned.
  * @defer:    nonzero between cmshm_remote_defer() and cmshm_remote_notify().
- * @owed:     something was published since the last doorbell.
+ * @owed:     doorbells owed since the last one: CMSHM_WANT_DATA (a commit),
+ *            CMSHM_WANT_SPACE (a release), or the control block changed.
  * @st:       counters.
  *
  * 128 bytes with 32-bit pointers (sizeof, checked when the firmware is
@@ -194,9 +195,12 @@ static inline uint32_t cmshm_remote_max_msg(const struct cmshm_remote *r)
  *
  * Reads the r2h tail; writes the record header. Nothing is visible to the
  * host until cmshm_remote_commit(); a reservation not committed is dropped
- * by the next reserve or send.
+ * by the next reserve or send. A full ring sets this side's "wants space"
+ * word, full barrier, and reads the tail once more (cmshm_link_want():
+ * the host then rings when it frees space); a reservation that succeeds
+ * clears it.
  *
- * Context: ISR or thread. Cost: constant, 46 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 51 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  *
  * Return: as cmshm_remote_send().
@@ -209,9 +213,11 @@ int cmshm_remote_reserve(struct cmshm_remote *r, uint32_t len,
  * @r: the endpoint, after a successful cmshm_remote_reserve().
  *
  * Cleans the record from the data cache, write barrier, stores the r2h
- * head; then rings the doorbell unless deferred.
+ * head; then, unless deferred, rings the doorbell if the host wants data
+ * (full barrier, one load of its word: cmshm_link_peer_wants()), or
+ * always with a host without CMSHM_FEATURE_DOORBELL_WANT.
  *
- * Context: ISR or thread. Cost: constant, 12 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 16 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  */
 void cmshm_remote_commit(struct cmshm_remote *r);
@@ -224,9 +230,11 @@ void cmshm_remote_commit(struct cmshm_remote *r);
  * @len:     set to its length in bytes.
  *
  * Reads the h2r head and the length word once each and validates them.
- * Peeking again without a release returns the same message.
+ * Peeking again without a release returns the same message. An empty ring
+ * sets this side's "wants data" word, full barrier, and reads the head once
+ * more (the host then rings when it publishes); a message found clears it.
  *
- * Context: ISR or thread. Cost: constant, 55 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 59 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  *
  * Return: 0; -CMSHM_EAGAIN if none is queued; -CMSHM_ENOTCONN as for send.
@@ -239,9 +247,10 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
  * @r: the endpoint, after a successful cmshm_remote_peek().
  *
  * Full barrier (the payload reads complete first), stores the h2r tail;
- * then rings the doorbell unless deferred.
+ * then, unless deferred, rings the doorbell if the host wants space (as
+ * cmshm_remote_commit() for data).
  *
- * Context: ISR or thread. Cost: constant, 13 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 17 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  */
 void cmshm_remote_release(struct cmshm_remote *r);
@@ -257,7 +266,7 @@ void cmshm_remote_release(struct cmshm_remote *r);
  * the r2h head, then rings the doorbell unless deferred.
  *
  * Inline, so that it costs what the zero-copy calls and cmshm_memcpy()
- * cost: a send and a receive of 8 bytes take 200 instructions on x86-64,
+ * cost: a send and a receive of 8 bytes take 217 instructions on x86-64,
  * 1.005 times reserve + commit + peek + release + two memcpy()s
  * (tests/bench/remote-copy.sh). Context: ISR or thread.
  *
@@ -314,8 +323,10 @@ static inline int cmshm_remote_recv(struct cmshm_remote *r, void *buf,
  * cmshm_remote_tx_queued() - r2h bytes the host has not consumed yet.
  * @r: the endpoint.
  *
- * Reads the r2h tail once. For a firmware that waits until the host has
- * read everything (before a shutdown, or a test's end).
+ * Reads the r2h tail once (twice when bytes remain: it then sets this
+ * side's "wants space" word, so the host rings as it consumes, and looks
+ * again). For a firmware that waits until the host has read everything
+ * (before a shutdown, or a test's end).
  *
  * Context: ISR or thread.
  *

@@ -37,6 +37,15 @@
 /* len word value marking "skip to the start of the data area". */
 #define CMSHM_REC_PAD		0xffffffffu
 
+/*
+ * The doorbell-wanted word (CMSHM_FEATURE_DOORBELL_WANT) of an index's
+ * line: the word after the index, written by the index's owner only.
+ */
+static inline uint32_t *cmshm_ring_want_word(uint32_t *idx)
+{
+	return idx + 1;
+}
+
 /**
  * struct cmshm_ring - one side's private view of one ring.
  * @data:    ring data area in shared memory.
@@ -90,8 +99,9 @@ static inline void cmshm_ring_init(struct cmshm_ring *r, void *base,
  * @r:        the ring view.
  * @producer: nonzero if this side produces into @r (writes head).
  *
- * Stores 0 to the index this side owns; the caller orders it before
- * publishing its session acknowledgment (see cmshm_link_update()).
+ * Stores 0 to the index this side owns and to its doorbell-wanted word;
+ * the caller orders them before publishing its session acknowledgment
+ * (see cmshm_link_update()).
  */
 static inline void cmshm_ring_reset(struct cmshm_ring *r, int producer)
 {
@@ -101,7 +111,8 @@ static inline void cmshm_ring_reset(struct cmshm_ring *r, int producer)
 	r->peer = 0;
 	r->pending = 0;
 	cmshm_store32(idx, 0);
-	cmshm_cache_clean(idx, sizeof(*idx));
+	cmshm_store32(cmshm_ring_want_word(idx), 0);
+	cmshm_cache_clean(idx, 2 * sizeof(*idx));
 }
 
 static inline uint32_t cmshm_rec_size(uint32_t len)

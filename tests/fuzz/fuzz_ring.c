@@ -370,7 +370,7 @@ static void snapshot(uint8_t *base, const struct cmshm_header *lay,
 	rc->state = CMSHM_STATE_READY ^ ctl[0];
 	rc->session = REM_SESSION ^ ctl[1];
 	rc->ack = HOST_SESSION ^ ctl[2];
-	rc->reserved = ctl[3];
+	rc->features = ctl[3];
 	for (i = 0; i < 3; i++)
 		update_inv(&host, 1);
 	if (host.l.up)

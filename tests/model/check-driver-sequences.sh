@@ -117,10 +117,11 @@ check_absent "$CORE" \
 check "$CORE" cmshm_wake \
 	"driver sequence: smp_mb__before_atomic() immediately before atomic_inc(&wake_seq)" \
 	'\{ smp_mb__before_atomic\(\); atomic_inc\(&cmshm->wake_seq\); wake_up_interruptible_all\(&cmshm->wq\); \}$'
-# reader(), MODEL_WAKE_SAMPLE_ORDER: acquire sample, mutex, peek.
+# reader(), MODEL_WAKE_SAMPLE_ORDER: acquire sample, mutex, peek (in
+# cmshm_io_try(), with the retry after cmshm_link_want()).
 check "$FOPS" cmshm_io_begin \
 	"driver sequence: io_begin = acquire sample of wake_seq, lock, peek" \
-	'for \(;;\) \{ seq = atomic_read_acquire\(&cmshm->wake_seq\); mutex_lock\(&cmshm->lock\);.* ret = cmshm_ring_peek\(&cmshm->rx, &io->msg, &io->len\);.* ret = cmshm_wait\(cmshm, file, seq\);'
+	'for \(;;\) \{ seq = atomic_read_acquire\(&cmshm->wake_seq\); mutex_lock\(&cmshm->lock\);.* ret = cmshm_io_try\(cmshm, io\);.* ret = cmshm_wait\(cmshm, file, seq\);'
 check "$FOPS" cmshm_wait \
 	"driver sequence: the reader sleeps until wake_seq != its sample" \
 	'wait_event_interruptible\(cmshm->wq, atomic_read\(&cmshm->wake_seq\) != seq\);'

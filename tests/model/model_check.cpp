@@ -31,6 +31,7 @@
 #include "scenario_link.h"
 #include "scenario_doorbell.h"
 #include "scenario_remote.h"
+#include "scenario_notify.h"
 
 /**
  * struct scenario - one model check.
@@ -83,6 +84,12 @@ static const struct scenario scenarios[] = {
 	{ "wake_no_miss",
 	  "(e) driver replica: a reader never sleeps through a wake-up",
 	  1000000, run_one<wake_no_miss> },
+	{ "notify_data",
+	  "(g) doorbell suppression: a consumer that asked for data is rung",
+	  500000, run_one<notify_data> },
+	{ "notify_space",
+	  "(g) doorbell suppression: a producer that asked for space is rung",
+	  200000, run_one<notify_space> },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -104,7 +111,7 @@ static std::string first_failure(const std::string &out)
 static std::string word_name(unsigned off)
 {
 	static const char *const ctrl[] = { "state", "session", "ack",
-					    "reserved" };
+					    "features" };
 	char buf[48];
 
 	if (model_cur_bytes != MODEL_REGION_BYTES) {
@@ -119,12 +126,20 @@ static std::string word_name(unsigned off)
 			 ctrl[(off - MODEL_REMOTE_CTRL) / 4u]);
 	else if (off == MODEL_H2R_HEAD)
 		snprintf(buf, sizeof(buf), "h2r.head");
+	else if (off == MODEL_WANT(MODEL_H2R_HEAD))
+		snprintf(buf, sizeof(buf), "h2r.head.want(space)");
 	else if (off == MODEL_H2R_TAIL)
 		snprintf(buf, sizeof(buf), "h2r.tail");
+	else if (off == MODEL_WANT(MODEL_H2R_TAIL))
+		snprintf(buf, sizeof(buf), "h2r.tail.want(data)");
 	else if (off == MODEL_R2H_HEAD)
 		snprintf(buf, sizeof(buf), "r2h.head");
+	else if (off == MODEL_WANT(MODEL_R2H_HEAD))
+		snprintf(buf, sizeof(buf), "r2h.head.want(space)");
 	else if (off == MODEL_R2H_TAIL)
 		snprintf(buf, sizeof(buf), "r2h.tail");
+	else if (off == MODEL_WANT(MODEL_R2H_TAIL))
+		snprintf(buf, sizeof(buf), "r2h.tail.want(data)");
 	else if (off >= MODEL_H2R_DATA && off < MODEL_R2H_DATA)
 		snprintf(buf, sizeof(buf), "h2r.data+%u",
 			 off - MODEL_H2R_DATA);

@@ -18,13 +18,17 @@
  * Region map (bytes). Rings are 64 bytes (max_msg 24); a 12-byte message
  * is a 24-byte record, so the third one needs a pad record at offset 48
  * and lands at 0, over the first (which must have been consumed).
+ * Each index is followed by its doorbell-wanted word (cmshm_ring_want_word(),
+ * written by the index's owner only): an 8-byte "line" per index.
  */
 #define MODEL_HOST_CTRL		0u
 #define MODEL_REMOTE_CTRL	16u
-#define MODEL_H2R_HEAD		32u
-#define MODEL_H2R_TAIL		36u
-#define MODEL_R2H_HEAD		40u
-#define MODEL_R2H_TAIL		44u
+#define MODEL_H2R_HEAD		32u	/* want word: the host wants space */
+#define MODEL_H2R_TAIL		40u	/* want word: the remote wants data */
+#define MODEL_R2H_HEAD		48u	/* want word: the remote wants space */
+#define MODEL_R2H_TAIL		56u	/* want word: the host wants data */
+/* Byte offset of the doorbell-wanted word of the index at @idx. */
+#define MODEL_WANT(idx)		((idx) + 4u)
 #define MODEL_H2R_DATA		64u
 #define MODEL_R2H_DATA		128u
 #define MODEL_RING_SIZE		64u
@@ -179,6 +183,8 @@ struct model_world {
 			link[i].acked = 0;
 			link[i].up = 0;
 			link[i].was_up = 0;
+			link[i].notify = 0;
+			link[i].want = 0;
 		}
 	}
 
@@ -188,13 +194,20 @@ struct model_world {
 		mem.w[off / 4u].store(v, rl::mo_relaxed, $);
 	}
 
-	/* Both indices of both rings to 0 (as after a handshake). */
+	/*
+	 * Both indices of both rings, and their doorbell-wanted words, to 0
+	 * (as after a handshake).
+	 */
 	void zero_indices()
 	{
-		set(MODEL_H2R_HEAD, 0);
-		set(MODEL_H2R_TAIL, 0);
-		set(MODEL_R2H_HEAD, 0);
-		set(MODEL_R2H_TAIL, 0);
+		static const uint32_t idx[] = { MODEL_H2R_HEAD, MODEL_H2R_TAIL,
+						MODEL_R2H_HEAD, MODEL_R2H_TAIL };
+		unsigned i;
+
+		for (i = 0; i < 4; i++) {
+			set(idx[i], 0);
+			set(MODEL_WANT(idx[i]), 0);
+		}
 	}
 };
 

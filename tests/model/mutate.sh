@@ -8,6 +8,10 @@
 # removal counts as caught when a scenario that passes on the unmodified
 # headers fails; one TAP line per barrier. A barrier no scenario catches is
 # reported as "not ok" (a gap in the model or a barrier that is not needed).
+# The sites are found by grep, so new barriers are mutants as soon as they
+# are written: e.g. the cmshm_mb() of cmshm_link_want() and of
+# cmshm_link_peer_wants() (doorbell suppression), caught by notify_data and
+# notify_space (scenario_notify.h).
 #
 # Then the driver replica (scenario_doorbell.h): each ordering of the
 # driver it copies is weakened in turn through its macro (MODEL_DEFS,

@@ -277,8 +277,13 @@ static int send_some(struct host *h, uint64_t *seq, uint64_t limit,
 		len = min + rnd32() % (max - min + 1u);
 		cmshm_testmsg_fill(buf, len, (uint32_t)*seq);
 		err = cmshm_ring_write(&h->tx, buf, len);
+		/* Full: ask for a doorbell, look once more (protocol v2). */
+		if (err == -CMSHM_EAGAIN &&
+		    cmshm_link_want(&h->link, CMSHM_WANT_SPACE))
+			err = cmshm_ring_write(&h->tx, buf, len);
 		if (err == -CMSHM_EAGAIN)
 			break;
+		cmshm_link_unwant(&h->link, CMSHM_WANT_SPACE);
 		if (err)
 			fail("h2r write seq %llu: error %d",
 			     (unsigned long long)*seq, err);
@@ -297,8 +302,12 @@ static int recv_some(struct host *h, uint64_t *next, uint8_t *buf,
 
 	for (;;) {
 		err = cmshm_ring_read(&h->rx, buf, cap, &len);
+		if (err == -CMSHM_EAGAIN &&
+		    cmshm_link_want(&h->link, CMSHM_WANT_DATA))
+			err = cmshm_ring_read(&h->rx, buf, cap, &len);
 		if (err == -CMSHM_EAGAIN)
 			return got;
+		cmshm_link_unwant(&h->link, CMSHM_WANT_DATA);
 		if (err)
 			fail("r2h read after %llu: error %d",
 			     (unsigned long long)*next, err);
@@ -341,7 +350,8 @@ static int do_send(struct host *h, uint64_t *sent, int *blocked,
 		limit = o.restart_at;
 	if (!corrupted && o.corrupt_at < limit)
 		limit = o.corrupt_at;
-	if (send_some(h, sent, limit, buf))
+	if (send_some(h, sent, limit, buf) &&
+	    cmshm_link_peer_wants(&h->link, CMSHM_WANT_DATA))
 		ring_remote(h);
 	*blocked = *sent < limit;
 	if (*sent == limit && limit == o.restart_at && !restarted) {
@@ -361,6 +371,10 @@ static int do_send(struct host *h, uint64_t *sent, int *blocked,
 		return 0;
 	if (cmshm_ring_load_tail(&h->tx, &tail))
 		fail("invalid h2r tail");
+	/* Waiting for the remote to consume: ask to be rung when it does. */
+	if (tail != h->tx.own && cmshm_link_want(&h->link, CMSHM_WANT_SPACE) &&
+	    cmshm_ring_load_tail(&h->tx, &tail))
+		fail("invalid h2r tail");
 	return tail == h->tx.own;
 }
 
@@ -379,11 +393,11 @@ static void check_words(const struct host *h)
 	if (cmshm_load32(&sh->host.state) != CMSHM_STATE_READY ||
 	    cmshm_load32(&sh->host.session) != h->link.session ||
 	    cmshm_load32(&sh->host.ack) != h->link.acked ||
-	    cmshm_load32(&sh->host.reserved) != 0)
-		fail("host ctrl is %#x/%#x/%#x/%#x, we stored READY/%#x/%#x/0",
+	    cmshm_load32(&sh->host.features) != CMSHM_FEATURES)
+		fail("host ctrl is %#x/%#x/%#x/%#x, we stored READY/%#x/%#x/%#x",
 		     cmshm_load32(&sh->host.state), cmshm_load32(&sh->host.session),
-		     cmshm_load32(&sh->host.ack), cmshm_load32(&sh->host.reserved),
-		     h->link.session, h->link.acked);
+		     cmshm_load32(&sh->host.ack), cmshm_load32(&sh->host.features),
+		     h->link.session, h->link.acked, CMSHM_FEATURES);
 }
 
 int main(int argc, char **argv)
@@ -461,17 +475,24 @@ int main(int argc, char **argv)
 		if (!strcmp(o.mode, "idle")) {
 			done = now() - up_since >= o.hold_ms / 1e3;
 		} else if (!strcmp(o.mode, "echo")) {
-			moved |= recv_some(&h, &got, buf, o.size);
-			moved |= send_some(&h, &sent, o.count, buf);
+			if (recv_some(&h, &got, buf, o.size))
+				moved |= CMSHM_WANT_SPACE;
+			if (send_some(&h, &sent, o.count, buf))
+				moved |= CMSHM_WANT_DATA;
 			blocked = sent < o.count;
 			done = got == o.count;
 		} else if (!strcmp(o.mode, "recv")) {
-			moved |= recv_some(&h, &got, buf, o.size);
+			if (recv_some(&h, &got, buf, o.size))
+				moved |= CMSHM_WANT_SPACE;
 			done = got == o.count;
 		} else {
 			done = do_send(&h, &sent, &blocked, &corrupting, buf);
 		}
-		if (moved)
+		/* Ring for what moved, if the remote waits for it. */
+		if (((moved & CMSHM_WANT_DATA) &&
+		     cmshm_link_peer_wants(&h.link, CMSHM_WANT_DATA)) ||
+		    ((moved & CMSHM_WANT_SPACE) &&
+		     cmshm_link_peer_wants(&h.link, CMSHM_WANT_SPACE)))
 			ring_remote(&h);
 	}
 	if (o.check_words)

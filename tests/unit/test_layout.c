@@ -241,7 +241,7 @@ static void header_write_read_roundtrip(void **state)
 	h.host.state = CMSHM_STATE_OFFLINE;
 	h.host.session = 0;
 	h.host.ack = 0;
-	h.host.reserved = 0;
+	h.host.features = 0;
 	cmshm_header_write((struct cmshm_header *)shared, &h);
 	memset(&copy, 0x5a, sizeof(copy));
 	cmshm_header_read(&copy, (const struct cmshm_header *)shared);
@@ -358,7 +358,8 @@ static void validate_app_overlap_one_byte(void **state)
 
 CORRUPT(magic, h.magic ^= 1)
 CORRUPT(magic_byteswapped, h.magic = 0x4353484du)
-CORRUPT(version, h.version = 2)
+CORRUPT(version, h.version = 1)
+CORRUPT(version_next, h.version = 3)
 CORRUPT(version_zero, h.version = 0)
 CORRUPT(region_size_mismatch, h.region_size = RS / 2)
 CORRUPT(region_size_larger, h.region_size = RS + 4096)
@@ -432,7 +433,8 @@ int main(void)
 		T(validate_accepts_edge_app),
 		T(validate_ring_size_too_large),
 		T(validate_app_overlap_one_byte),
-		C(magic), C(magic_byteswapped), C(version), C(version_zero),
+		C(magic), C(magic_byteswapped), C(version), C(version_next),
+		C(version_zero),
 		C(region_size_mismatch), C(region_size_larger),
 		C(line_size_not_pow2), C(line_size_zero),
 		C(line_size_too_small), C(line_size_too_big),

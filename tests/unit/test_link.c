@@ -150,7 +150,7 @@ static void link_handshake(void **state)
 	assert_int_equal(p->hctrl->ack, RS1);
 	assert_int_equal(p->rctrl->ack, HS1);
 	assert_int_equal(p->rctrl->session, RS1);
-	assert_int_equal(p->rctrl->reserved, 0);
+	assert_int_equal(p->rctrl->features, CMSHM_FEATURES);
 	/* every ring index at 0 */
 	assert_int_equal(*p->h_tx.head, 0);
 	assert_int_equal(*p->h_tx.tail, 0);

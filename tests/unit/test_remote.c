@@ -198,33 +198,115 @@ static void full_ring(void **state)
 	assert_int_equal(cmshm_remote_send(&t->ep, buf, sizeof(buf)), 0);
 }
 
-/* Each publishing call rings, unless deferred: then one for the batch. */
+/*
+ * With CMSHM_FEATURE_DOORBELL_WANT (both sides have it): a publishing
+ * call rings only while the host asks for it (cmshm_link_want() after it
+ * found its ring empty or full), a deferred batch at most once.
+ */
 static void doorbells(void **state)
+{
+	struct rtest *t = *state;
+	const void *p;
+	uint8_t b[8] = { 0 };
+	uint32_t len;
+	unsigned int r0;
+
+	up(t, HS1);
+	assert_true(t->ep.link.notify && t->host.notify);
+	r0 = t->rings;
+	/* The host is not waiting for data: no doorbell. */
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(t->rings, r0);
+	/* It reads that message, finds r2h empty and asks: both sends ring. */
+	assert_int_equal(cmshm_ring_read(&t->rx, b, 8, &len), 0);
+	assert_int_equal(cmshm_ring_peek(&t->rx, &p, &len), -CMSHM_EAGAIN);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_DATA), 1);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_DATA), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(t->rings, r0 + 2);
+	/* It consumes and no longer waits: silence again. */
+	cmshm_link_unwant(&t->host, CMSHM_WANT_DATA);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(t->rings, r0 + 2);
+	/* A release rings only while the host waits for space. */
+	assert_int_equal(cmshm_ring_write(&t->tx, b, 8), 0);
+	assert_int_equal(cmshm_remote_recv(&t->ep, b, 8, &len), 0);
+	assert_int_equal(t->rings, r0 + 2);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+	assert_int_equal(cmshm_ring_write(&t->tx, b, 8), 0);
+	assert_int_equal(cmshm_remote_recv(&t->ep, b, 8, &len), 0);
+	assert_int_equal(t->rings, r0 + 3);
+	cmshm_link_unwant(&t->host, CMSHM_WANT_SPACE);
+	/* Deferred: one doorbell for the batch, and only if wanted. */
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_DATA), 1);
+	cmshm_remote_defer(&t->ep);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	assert_int_equal(cmshm_remote_poll(&t->ep), 0);
+	assert_int_equal(t->rings, r0 + 3);
+	cmshm_remote_notify(&t->ep);
+	assert_int_equal(t->rings, r0 + 4);
+	cmshm_remote_defer(&t->ep);
+	cmshm_remote_notify(&t->ep);	/* nothing moved: no doorbell */
+	assert_int_equal(t->rings, r0 + 4);
+	cmshm_link_unwant(&t->host, CMSHM_WANT_DATA);
+	cmshm_remote_defer(&t->ep);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
+	cmshm_remote_notify(&t->ep);	/* moved, not wanted */
+	assert_int_equal(t->rings, r0 + 4);
+	assert_int_equal(cmshm_remote_poll(&t->ep), 0);
+	assert_int_equal(t->rings, r0 + 4);
+}
+
+/*
+ * The endpoint asks for doorbells itself: a recv that finds h2r empty and
+ * a send that finds r2h full set its doorbell-wanted words, the next
+ * success clears them, and the host's publish sees them.
+ */
+static void doorbells_wanted_by_remote(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[512] = { 0 };
+	uint32_t len;
+
+	up(t, HS1);
+	assert_int_equal(cmshm_remote_recv(&t->ep, b, 8, &len), -CMSHM_EAGAIN);
+	assert_int_equal(*cmshm_ring_want_word(t->ep.rx.tail), 1);
+	assert_int_equal(cmshm_ring_write(&t->tx, b, 8), 0);
+	assert_true(cmshm_link_peer_wants(&t->host, CMSHM_WANT_DATA));
+	assert_int_equal(cmshm_remote_recv(&t->ep, b, 8, &len), 0);
+	assert_int_equal(*cmshm_ring_want_word(t->ep.rx.tail), 0);
+	assert_false(cmshm_link_peer_wants(&t->host, CMSHM_WANT_DATA));
+	/* fill r2h (1024 bytes: 504-byte records) */
+	while (cmshm_remote_send(&t->ep, b, 496) == 0)
+		;
+	assert_int_equal(*cmshm_ring_want_word(t->ep.tx.head), 1);
+	assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+	assert_true(cmshm_link_peer_wants(&t->host, CMSHM_WANT_SPACE));
+	assert_int_equal(cmshm_remote_send(&t->ep, b, 496), 0);
+	assert_int_equal(*cmshm_ring_want_word(t->ep.tx.head), 0);
+}
+
+/* A host without the feature: every publishing call rings, as in v1. */
+static void doorbells_host_without_feature(void **state)
 {
 	struct rtest *t = *state;
 	uint8_t b[8] = { 0 };
 	uint32_t len;
 	unsigned int r0;
 
-	up(t, HS1);
+	host_start(t, 1024, HS1);
+	cmshm_store32(&t->host.own->features, 0);
+	assert_int_equal(settle(t), CMSHM_REMOTE_UP);
+	/* (t->host runs this code: only its control block says "v1") */
+	assert_false(t->ep.link.notify);
 	r0 = t->rings;
 	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
 	assert_int_equal(t->rings, r0 + 1);
 	assert_int_equal(cmshm_ring_write(&t->tx, b, 8), 0);
 	assert_int_equal(cmshm_remote_recv(&t->ep, b, 8, &len), 0);
 	assert_int_equal(t->rings, r0 + 2);
-	cmshm_remote_defer(&t->ep);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, 8), 0);
-	assert_int_equal(cmshm_remote_poll(&t->ep), 0);
-	assert_int_equal(t->rings, r0 + 2);
-	cmshm_remote_notify(&t->ep);
-	assert_int_equal(t->rings, r0 + 3);
-	cmshm_remote_defer(&t->ep);
-	cmshm_remote_notify(&t->ep);	/* nothing moved: no doorbell */
-	assert_int_equal(t->rings, r0 + 3);
-	assert_int_equal(cmshm_remote_poll(&t->ep), 0);
-	assert_int_equal(t->rings, r0 + 3);
 }
 
 /* A host restart with the same layout: DOWN|RESET, then UP, no replay. */
@@ -405,6 +487,8 @@ int main(void)
 		T(attach_and_exchange),
 		T(full_ring),
 		T(doorbells),
+		T(doorbells_wanted_by_remote),
+		T(doorbells_host_without_feature),
 		T(host_restart),
 		T(host_new_layout),
 		T(bad_header),

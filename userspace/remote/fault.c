@@ -160,7 +160,7 @@ static void end_phase(struct remote *rm)
 	f->fatal = 0;
 	f->frozen = 0;
 	f->ctrl_fix_at = 0;
-	f->reserved_fix = 0;
+	f->features_fix = 0;
 }
 
 /* Active time before the next silent period: 2..6 times its length. */
@@ -187,9 +187,9 @@ int fault_begin(struct remote *rm)
 	double now = remote_now(), dt;
 
 	fault_restore_host(rm);
-	if (f->reserved_fix && rm->ep.link.own) {
-		cmshm_store32(&rm->ep.link.own->reserved, 0);
-		f->reserved_fix = 0;
+	if (f->features_fix && rm->ep.link.own) {
+		cmshm_store32(&rm->ep.link.own->features, CMSHM_FEATURES);
+		f->features_fix = 0;
 	}
 	if (f->phase == 0) {
 		if (!fault_configured(&rm->opt) || !cmshm_remote_up(&rm->ep))
@@ -379,7 +379,7 @@ void fault_on_reset(struct remote *rm, int own_restart)
 	f->frozen = 0;
 	if (own_restart) {
 		f->ctrl_fix_at = 0;
-		f->reserved_fix = 0;
+		f->features_fix = 0;
 	}
 	if (!f->ctrl_fix_at)
 		f->tainted = 0;

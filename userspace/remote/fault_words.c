@@ -299,9 +299,12 @@ void fault_corrupt_ctrl(struct remote *rm)
 		cmshm_store32(&c->ack, word_value(rm, rm->ep.link.acked));
 		break;
 	default:
-		/* Ignored by the reader: put back at the next wakeup. */
-		cmshm_store32(&c->reserved, 1u + fault_rand32(rm));
-		rm->fault.reserved_fix = 1;
+		/*
+		 * Read by the host only when the link comes up, and then only
+		 * as a hint: put back at the next wakeup.
+		 */
+		cmshm_store32(&c->features, 1u + fault_rand32(rm));
+		rm->fault.features_fix = 1;
 		fault_counted(rm, &rm->st.corrupt_remote_ctrl);
 		return;
 	}

@@ -73,7 +73,7 @@ void remote_usage(FILE *f)
 "                      about RATE corruptions per second (float), where the\n"
 "                      host reads next: r2h head and h2r tail (then no ring\n"
 "                      work of ours until the host reacted, at most 20 ms),\n"
-"                      our ctrl state/session/ack/reserved (held 1 ms, then\n"
+"                      our ctrl state/session/ack/features (held 1 ms, then\n"
 "                      we restart with a new session), len words, pad\n"
 "                      markers and bytes of records as they are published,\n"
 "                      bytes of unconsumed r2h data; and host-owned words\n"

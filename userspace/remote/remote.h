@@ -201,7 +201,7 @@ struct fault_restore {
  *                overwrite: no ring work until the host reacted.
  * @ctrl_fix_at:  our control block is corrupted: restart at this time
  *                (0: not corrupted).
- * @reserved_fix: restore our ctrl reserved word at the next wakeup.
+ * @features_fix: restore our ctrl features word at the next wakeup.
  * @tainted:      a corruption was applied since the indices last restarted:
  *                our own ring errors are self-inflicted.
  * @restore:      host-owned locations to put back at the next wakeup.
@@ -225,7 +225,7 @@ struct remote_fault {
 	double fatal_at;
 	int frozen;
 	double ctrl_fix_at;
-	int reserved_fix;
+	int features_fix;
 	int tainted;
 	struct fault_restore restore[FAULT_RESTORE_MAX];
 	unsigned int n_restore;

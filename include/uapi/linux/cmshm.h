@@ -41,7 +41,7 @@
  * same value as CMSHM_VERSION in include/cmshm/cmshm_layout.h (identical
  * definitions, so either header may come first).
  */
-#define CMSHM_VERSION		1u
+#define CMSHM_VERSION		2u
 
 /* Values of cmshm_info.link_state and of sysfs link_state. */
 #define CMSHM_LINK_STATE_DOWN	0	/* remote not attached */

@@ -42,8 +42,8 @@ static void test_info_sysfs(const char *dev, int fd, struct cmshm_info *info)
 	      (st.st_mode & 0777) == 0600, "%s is a character device, mode 0600",
 	      dev);
 	check(!get_info(fd, info), "CMSHM_IOC_INFO succeeds");
-	check(info->version == 1 && info->link_state == CMSHM_LINK_STATE_UP,
-	      "INFO: version 1, link up");
+	check(info->version == 2 && info->link_state == CMSHM_LINK_STATE_UP,
+	      "INFO: version 2, link up");
 	check(info->region_size == 0x100000 && info->tx_ring_size == 65536 &&
 	      info->rx_ring_size == 65536 && info->max_msg_size == 32760,
 	      "INFO: 1 MiB region, 64 KiB rings, max message 32760 bytes");
