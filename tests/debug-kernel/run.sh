@@ -24,9 +24,11 @@
 #    invalid context" (or lockdep's "Invalid wait context") with cmshm's rx
 #    callback in the call trace (it may also hang: limit 180 s);
 # 6. runs tests/vm/run-integration.sh [SCENARIO...] on it (default
-#    rx_context).  Any kernel report (KASAN, KCSAN, lockdep, sleep-in-atomic,
-#    UBSAN, list/object debugging, hung task, RCU stall) or kmemleak object
-#    fails the run.
+#    rx_context), then, without SCENARIO arguments, the emulated ZynqMP
+#    suite (tests/vm/zynqmp/run.sh: the R5 firmware, the test mailbox's
+#    interrupt).  Any kernel report (KASAN, KCSAN, lockdep,
+#    sleep-in-atomic, UBSAN, list/object debugging, hung task, RCU stall)
+#    or kmemleak object fails the run.
 #
 # Prints TAP lines ("ok - ..." / "not ok - ..."), everything else as "# "
 # comments; exits non-zero on any failure.  Logs: build/debug-kernel/logs-<variant>/.
@@ -304,4 +306,17 @@ t0=$SECONDS
 rc=$?
 echo "# integration suite on $KRELEASE: $((SECONDS - t0)) s (status $rc; CMSHM_STREAM_COUNT=$CMSHM_STREAM_COUNT CMSHM_LOAD_COUNT=$CMSHM_LOAD_COUNT)"
 [ $rc -eq 0 ] || fails=$((fails + 1))
+
+# 8. The emulated ZynqMP ------------------------------------------------------------
+# The R5 firmware against the test mailbox's interrupt path and the R5
+# starter; only with the default scenarios (SCENARIO names are
+# run-integration.sh's).
+
+if [ $# -eq 0 ]; then
+	t0=$SECONDS
+	"$harness"/zynqmp/run.sh
+	rc=$?
+	echo "# emulated ZynqMP suite on $KRELEASE: $((SECONDS - t0)) s (status $rc)"
+	[ $rc -eq 0 ] || fails=$((fails + 1))
+fi
 [ $fails -eq 0 ]
