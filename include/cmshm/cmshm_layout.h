@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * cmshm protocol v1: the shared region's layout and its self-describing
+ * cmshm protocol v2: the shared region's layout and its self-describing
  * header. Documentation/protocol.rst is the normative description; this file
  * is its C form, used unchanged by the Linux driver, userspace and firmware.
  *
@@ -140,7 +140,7 @@ static inline int cmshm_is_pow2(uint32_t v)
 }
 
 /**
- * cmshm_layout_init() - compute a v1 layout (host side, before the header
+ * cmshm_layout_init() - compute a v2 layout (host side, before the header
  * is written).
  * @h:           output; filled completely except @h->host.
  * @region_size: bytes in the region.

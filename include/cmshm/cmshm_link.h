@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * cmshm protocol v1: the session handshake, identical on both sides.
+ * cmshm protocol v2: the session handshake, identical on both sides.
  *
  * Each side owns a struct cmshm_ctrl {state, session, ack}. A side starts
  * (or restarts) by going OFFLINE, resetting the ring indices it owns,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * cmshm remote endpoint: the remote core's whole half of protocol v1, for
+ * cmshm remote endpoint: the remote core's whole half of protocol v2, for
  * firmware, the emulator (userspace/cmshm-remote) and any other remote.
  * Implementation: firmware/endpoint/cmshm_remote.c; porting guide:
  * Documentation/porting.rst.

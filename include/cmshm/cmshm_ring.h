@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * cmshm protocol v1: single-producer/single-consumer message ring.
+ * cmshm protocol v2: single-producer/single-consumer message ring.
  *
  * One ring per direction. head and tail are free-running byte counters
  * (uint32_t, wrapping): head is written only by the producer, tail only by
