@@ -68,22 +68,40 @@ static int cmshm_open(struct inode *inode, struct file *file)
 static int cmshm_release(struct inode *inode, struct file *file)
 {
 	struct cmshm_file *cf = file->private_data;
+	struct cmshm_dev *cmshm = cf->cmshm;
 
-	put_device(&cf->cmshm->dev);
+	/* A reader that leaves rings a space doorbell read() held back. */
+	mutex_lock(&cmshm->lock);
+	if (!cmshm->gone && cmshm->link_state == CMSHM_LINK_STATE_UP &&
+	    cmshm_link_held_space(&cmshm->link))
+		cmshm_kick(cmshm);
+	mutex_unlock(&cmshm->lock);
+	put_device(&cmshm->dev);
 	kfree(cf);
 	return 0;
 }
 
 /*
  * Common entry of read and write, cmshm->lock held: the device is there,
- * the link state is current, an event not yet reported to this file is
- * returned (once), and the link is up. -EAGAIN means "wait".
+ * an event not yet reported to this file is returned (once), and the link
+ * is up. -EAGAIN means "wait".
+ *
+ * The remote's control block is followed here only while the link is not
+ * up. While it is up, a change of it comes with a doorbell (the remote
+ * rings after it starts and after it acknowledges) or a polling tick, and
+ * cmshm_link_work() follows it; a ring call racing with a restart the link
+ * work has not seen yet finds an index moved backwards, and
+ * cmshm_ring_failed() follows the link then. Until then the rings are used
+ * with the session last seen: what is written meanwhile is in the restart
+ * loss window of Documentation/protocol.rst, and nothing the restarted
+ * remote writes is read before our acknowledgment resets our indices.
  */
 static int cmshm_enter(struct cmshm_dev *cmshm, u32 *gen)
 {
 	if (cmshm->gone)
 		return -ENODEV;
-	cmshm_link_sync(cmshm);
+	if (cmshm->link_state != CMSHM_LINK_STATE_UP)
+		cmshm_link_sync(cmshm);
 	if (*gen != cmshm->event_gen) {
 		*gen = cmshm->event_gen;
 		return -cmshm->event_err;
@@ -180,6 +198,10 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 						  CMSHM_WANT_DATA);
 				return 0;
 			}
+			/* About to wait for the remote: nothing held back. */
+			if (ret == -EAGAIN &&
+			    cmshm_link_held_space(&cmshm->link))
+				cmshm_kick(cmshm);
 			if (ret == -EPROTO &&
 			    !cmshm_ring_failed(cmshm, io->tx ?
 					       "host-to-remote ring" :
@@ -242,9 +264,8 @@ static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 			cmshm_ring_release(&cmshm->rx);
 			cmshm->stats.rx_messages++;
 			cmshm->stats.rx_bytes += io.len;
-			/* The space only matters to a remote waiting for it. */
-			if (cmshm_link_peer_wants(&cmshm->link,
-						  CMSHM_WANT_SPACE))
+			/* Space matters to a remote waiting for it: batched. */
+			if (cmshm_link_peer_wants_space(&cmshm->link))
 				cmshm_kick(cmshm);
 			ret = io.len;
 			break;
@@ -354,7 +375,9 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 		mask = EPOLLHUP;
 		goto unlock;
 	}
-	cmshm_link_sync(cmshm);
+	/* As cmshm_enter(): the link work follows an up link. */
+	if (cmshm->link_state != CMSHM_LINK_STATE_UP)
+		cmshm_link_sync(cmshm);
 	/* Nothing to read or no room: ask for a doorbell, look again. */
 	if (rd && cmshm->link_state == CMSHM_LINK_STATE_UP) {
 		ret = cmshm_ring_peek(&cmshm->rx, &msg, &len);
@@ -391,6 +414,14 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 	}
 	if (cf->link_gen != cmshm->link_gen)
 		mask |= EPOLLPRI;
+	/*
+	 * Nothing the caller asked for is ready, so it may sleep: ring a
+	 * space doorbell held back by read() (cmshm_link_held_space()).
+	 */
+	if (!(mask & poll_requested_events(wait) & (EPOLLIN | EPOLLOUT)) &&
+	    cmshm->link_state == CMSHM_LINK_STATE_UP &&
+	    cmshm_link_held_space(&cmshm->link))
+		cmshm_kick(cmshm);
 unlock:
 	mutex_unlock(&cmshm->lock);
 	return mask;

@@ -34,6 +34,8 @@
 /* Doorbells this side asks the peer for (cmshm_link.want). */
 #define CMSHM_WANT_DATA		0x1u	/* its rx ring is empty */
 #define CMSHM_WANT_SPACE	0x2u	/* its tx ring is full */
+/* cmshm_link.want: a space doorbell is held (cmshm_link_peer_wants()). */
+#define CMSHM_SPACE_HELD	0x4u
 
 /**
  * struct cmshm_link - one side's private handshake state.
@@ -48,7 +50,8 @@
  * @notify:  nonzero while the link is up with CMSHM_FEATURE_DOORBELL_WANT
  *           in both control blocks: ring only when the peer wants it.
  * @want:    CMSHM_WANT_* set in this side's doorbell-wanted words (private
- *           copy; the words are never read back).
+ *           copy; the words are never read back), and CMSHM_SPACE_HELD
+ *           while a space doorbell the peer may want is held back.
  *
  * Not thread-safe: the caller serialises all calls, and ring operations,
  * under one lock.
@@ -352,6 +355,59 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
 	cmshm_mb();
 	cmshm_cache_invalidate(w, sizeof(*w));
 	return cmshm_load32(w) != 0;
+}
+
+/**
+ * cmshm_link_peer_wants_space() - after a release: ring for space now, or
+ * hold the doorbell back until half the ring is free?
+ * @l: the link.
+ *
+ * Space signalled in batches, for a consumer that can keep the promise
+ * below (the Linux driver; the endpoint library rings per release, or per
+ * deferred pass). While more than half of the rx ring is still in use (by
+ * the last head validated, so never later than the real fill allows), the
+ * space doorbell is held back (CMSHM_SPACE_HELD) with no look at the want
+ * word: a producer waiting for space is woken when at most half the ring
+ * is in use (an empty ring included), not once per message, so a saturated
+ * stream costs one doorbell per half ring. Otherwise as
+ * cmshm_link_peer_wants(l, CMSHM_WANT_SPACE): the release that gets to
+ * half does the barrier and the load, so the store-buffering argument is
+ * unchanged.
+ *
+ * The promise: before this side itself waits for the peer (its tx ring
+ * full, its rx ring empty, or for any other reason the peer must end), it
+ * calls cmshm_link_held_space() and rings if told. A peer that consumes
+ * only after it has sent is then never left waiting for space on a side
+ * that waits for it.
+ *
+ * Return: 1 if the caller must ring the doorbell, 0 if not.
+ */
+static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
+{
+	if (l->notify && l->rx->peer - l->rx->own > l->rx->size / 2u) {
+		l->want |= (uint8_t)CMSHM_SPACE_HELD;
+		return 0;
+	}
+	l->want &= (uint8_t)~CMSHM_SPACE_HELD;
+	return cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
+}
+
+/**
+ * cmshm_link_held_space() - before waiting for the peer: ring a space
+ * doorbell cmshm_link_peer_wants_space() held back?
+ * @l: the link.
+ *
+ * If one is held, clears the hold and looks at the peer's want word as
+ * cmshm_link_peer_wants() would have (cmshm_mb(), one load).
+ *
+ * Return: 1 if the caller must ring the doorbell, 0 if not.
+ */
+static inline int cmshm_link_held_space(struct cmshm_link *l)
+{
+	if (!(l->want & CMSHM_SPACE_HELD))
+		return 0;
+	l->want &= (uint8_t)~CMSHM_SPACE_HELD;
+	return cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
 }
 
 #endif /* CMSHM_LINK_H */

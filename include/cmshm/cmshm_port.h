@@ -5,7 +5,8 @@
  * code runs in.
  *
  * Environments:
- *   - Linux kernel (__KERNEL__): READ_ONCE/WRITE_ONCE, dma_rmb()/dma_wmb()/mb(),
+ *   - Linux kernel (__KERNEL__): READ_ONCE/WRITE_ONCE,
+ *     dma_rmb()/dma_wmb()/dma_mb(),
  *     no cache maintenance (the region is mapped write-combined, i.e. Normal
  *     Non-cacheable on arm64).
  *   - a port header of your own: define CMSHM_PORT_HEADER to "file.h" and
@@ -43,8 +44,18 @@
 #define cmshm_rmb()		dma_rmb()
 /* Orders earlier stores to shared memory before later stores. */
 #define cmshm_wmb()		dma_wmb()
-/* Orders all earlier accesses before all later ones (load->store too). */
-#define cmshm_mb()		mb()
+/*
+ * Orders all earlier accesses before all later ones (load->store and
+ * store->load too). dma_mb() is DMB OSH on arm64: ordered for every
+ * observer in the Outer Shareable domain. The region is mapped
+ * write-combined (Normal Non-cacheable), which the architecture treats as
+ * Outer Shareable whatever its shareability attribute (Arm ARM DDI 0487,
+ * B2.7 "Normal memory", Shareable Normal memory), so the remote core is
+ * such an observer: the barrier the DMA API's users issue for the same
+ * mappings. mb() (DSB SY) would also wait for completion, which only the
+ * doorbell needs; cmshm_kick() issues its own mb() before it rings.
+ */
+#define cmshm_mb()		dma_mb()
 #define cmshm_cache_clean(p, n)		do { } while (0)
 #define cmshm_cache_invalidate(p, n)	do { } while (0)
 

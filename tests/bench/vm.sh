@@ -86,7 +86,9 @@ log=$out/vm-$KNAME-console.log
 	    vm_bench read /dev/cmshm1 64 $n64 &&
 	    vm_bench read /dev/cmshm2 4096 $n4k &&
 	    vm_bench ping /dev/cmshm3 64 $pings &&
-	    vm_bench ping /dev/cmshm3 4096 $pings" >"$out/vm-$KNAME-run.log" 2>&1
+	    vm_bench ping /dev/cmshm3 4096 $pings &&
+	    vm_bench floor /dev/cmshm3 64 2000 &&
+	    vm_bench floor /dev/cmshm3 4096 2000" >"$out/vm-$KNAME-run.log" 2>&1
 rc=$?
 n=1
 if [ $rc -eq 0 ]; then
@@ -112,7 +114,8 @@ table=$out/vm-$KNAME.txt
 	printf '# %-5s %5s %6s %8s %8s %9s %8s %8s %9s %s\n' op size n \
 		median min mean sent received coalesced 'rtt us (emulated): min median p99'
 } >"$table"
-for op_size in "write 64" "write 4096" "read 64" "read 4096" "ping 64" "ping 4096"; do
+for op_size in "write 64" "write 4096" "read 64" "read 4096" "ping 64" "ping 4096" \
+	"null 64" "null 4096" "mmap-copy 64" "mmap-copy 4096"; do
 	read -r op size <<<"$op_size"
 	line=$(grep -a -E "^BENCH op=$op size=$size " "$log" 2>/dev/null | tail -n 1)
 	n=$((n + 1))

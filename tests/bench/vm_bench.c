@@ -13,6 +13,11 @@
  *                                   remote in source mode
  *   vm_bench ping DEV SIZE N        N round trips against a remote in
  *                                   echo mode
+ *   vm_bench floor DEV SIZE N       the floors beside them: N write()s of
+ *                                   SIZE bytes to /dev/null (the system
+ *                                   call alone), and N memcpy()s of SIZE
+ *                                   bytes into DEV's mmapped application
+ *                                   area (the zero-copy path's copy)
  *
  * Each first moves WARMUP messages (or round trips) that are not measured
  * (the link comes up, the ring fills), then measures N. Instructions are
@@ -43,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -312,6 +318,48 @@ static int bench_ping(const char *dev, uint32_t size, long n)
 	return 0;
 }
 
+/* The floors: write() to /dev/null, memcpy() into the application area. */
+static int bench_floor(const char *dev, uint32_t size, long n)
+{
+	uint8_t *buf = malloc(size), *app;
+	uint64_t *d = malloc(n * sizeof(*d)), c0;
+	int null = open("/dev/null", O_WRONLY), fd = open(dev, O_RDWR);
+	struct dbs s0;
+	long i;
+
+	if (!buf || !d || null < 0 || fd < 0)
+		die("setup");
+	cmshm_testmsg_fill(buf, size, 0);
+	app = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (app == MAP_FAILED)
+		die("mmap of the application area");
+	/* Fault the page in before counting. */
+	memcpy(app, buf, size);
+	dbs_read(dev, &s0);
+	for (i = 0; i < n; i++) {
+		c0 = instructions();
+		if (write(null, buf, size) != (ssize_t)size)
+			die("write to /dev/null");
+		d[i] = instructions() - c0 - overhead;
+	}
+	report("null", dev, size, n, d, &s0, NULL);
+	dbs_read(dev, &s0);
+	for (i = 0; i < n; i++) {
+		c0 = instructions();
+		memcpy(app, buf, size);
+		/* The copy is not optimised out: app is shared memory. */
+		__asm__ __volatile__("" : : "r"(app) : "memory");
+		d[i] = instructions() - c0 - overhead;
+	}
+	report("mmap-copy", dev, size, n, d, &s0, NULL);
+	munmap(app, size);
+	close(fd);
+	close(null);
+	free(d);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t size;
@@ -331,7 +379,9 @@ int main(int argc, char **argv)
 		return bench_read(argv[2], size, n);
 	if (!strcmp(argv[1], "ping") && argc == 5)
 		return bench_ping(argv[2], size, n);
+	if (!strcmp(argv[1], "floor") && argc == 5)
+		return bench_floor(argv[2], size, n);
 usage:
-	fprintf(stderr, "usage: vm_bench write DEV SIZE N SEQ | read DEV SIZE N | ping DEV SIZE N\n");
+	fprintf(stderr, "usage: vm_bench write DEV SIZE N SEQ | read|ping|floor DEV SIZE N\n");
 	return 1;
 }

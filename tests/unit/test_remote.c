@@ -288,6 +288,47 @@ static void doorbells_wanted_by_remote(void **state)
 	assert_int_equal(*cmshm_ring_want_word(t->ep.tx.head), 0);
 }
 
+/*
+ * The host's read path (the Linux driver): space doorbells in batches
+ * (cmshm_link_peer_wants_space()). r2h is 1024 bytes: 16 records of 64.
+ */
+static void doorbells_space_batched(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[56] = { 0 };
+	uint32_t len, i, n = 0, first = 0;
+
+	up(t, HS1);
+	while (cmshm_remote_send(&t->ep, b, sizeof(b)) == 0)
+		n++;
+	assert_int_equal(n, 16);
+	assert_int_equal(*cmshm_ring_want_word(t->ep.tx.head), 1);
+	/* Held while more than half is in use; rung from half on. */
+	for (i = 1; i <= n; i++) {
+		assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+		if (cmshm_link_peer_wants_space(&t->host) && !first)
+			first = i;
+		assert_int_equal(!!(t->host.want & CMSHM_SPACE_HELD), !first);
+	}
+	assert_int_equal(first, 8);
+	/* Nothing held after the ring emptied. */
+	assert_false(cmshm_link_held_space(&t->host));
+
+	/* A hold is rung before the host waits, if the remote still waits. */
+	while (cmshm_remote_send(&t->ep, b, sizeof(b)) == 0)
+		;
+	assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+	assert_false(cmshm_link_peer_wants_space(&t->host));
+	assert_true(cmshm_link_held_space(&t->host));
+	assert_false(cmshm_link_held_space(&t->host));
+	/* The remote found room and stopped waiting: the hold is dropped. */
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(*cmshm_ring_want_word(t->ep.tx.head), 0);
+	assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+	assert_false(cmshm_link_peer_wants_space(&t->host));
+	assert_false(cmshm_link_held_space(&t->host));
+}
+
 /* A host without the feature: every publishing call rings, as in v1. */
 static void doorbells_host_without_feature(void **state)
 {
@@ -488,6 +529,7 @@ int main(void)
 		T(full_ring),
 		T(doorbells),
 		T(doorbells_wanted_by_remote),
+		T(doorbells_space_batched),
 		T(doorbells_host_without_feature),
 		T(host_restart),
 		T(host_new_layout),
