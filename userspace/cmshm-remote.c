@@ -15,8 +15,11 @@
  *
  * Main loop: sleep --poll-us; in doorbell mode re-examine the region only
  * when Linux rang (its counter changed) -- except while the link is down,
- * when the host ctrl is re-read at every wakeup, and when a source message
- * falls due on the rate schedule. See --help.
+ * when the host ctrl is re-read at every wakeup, and when a message falls
+ * due on the --rate schedule: the next one a source sends, or the next one
+ * a rate-limited sink consumes (a sink with --rate looks at its ring only
+ * then, so that it never asks Linux for a doorbell while it is behind
+ * schedule: it is not waiting for data). See --help.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -64,7 +67,7 @@ static void print_stats(const struct remote *rm, FILE *f, const char *sep,
 	P(db_in); P(db_out); P(proto_errors); P(header_errors);
 	P(restart_races); P(echo_dropped); P(corruptions);
 	P(sink_ok); P(sink_lost); P(sink_dup); P(sink_reorder);
-	P(sink_corrupt);
+	P(sink_corrupt); P(sink_empty);
 	if (fault_configured(&rm->opt)) {
 		P(corrupt_r2h_head); P(corrupt_h2r_tail);
 		P(corrupt_remote_ctrl); P(corrupt_len); P(corrupt_pad);
@@ -132,7 +135,7 @@ static void main_loop(struct remote *rm)
 		if (fault_active(rm))
 			kicked = 1;
 		if (kicked || !cmshm_remote_up(&rm->ep) ||
-		    remote_source_due(rm)) {
+		    remote_due(rm)) {
 			remote_link_step(rm);
 			if (cmshm_remote_up(&rm->ep))
 				remote_work(rm, kicked);

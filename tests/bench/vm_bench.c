@@ -29,7 +29,7 @@
  * are the device's statistics/ counters before and after the N messages.
  * Prints one line:
  *
- *   BENCH op=OP size=SIZE n=N instr_min= instr_median= instr_mean=
+ *   BENCH op=OP size=SIZE dev=NAME n=N instr_min= instr_median= instr_mean=
  *         db_sent= db_received= db_coalesced= [rtt_min_us= rtt_median_us=
  *         rtt_p99_us=] elapsed_us= overhead=
  *
@@ -137,15 +137,22 @@ struct dbs {
 	uint64_t at;
 };
 
-static uint64_t stat_read(const char *dev, const char *name)
+/* cmshmN of /dev/cmshmN. */
+static const char *dev_name(const char *dev)
 {
 	const char *base = strrchr(dev, '/');
+
+	return base ? base + 1 : dev;
+}
+
+static uint64_t stat_read(const char *dev, const char *name)
+{
 	char path[256];
 	unsigned long long v;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/class/cmshm/%s/statistics/%s",
-		 base ? base + 1 : dev, name);
+		 dev_name(dev), name);
 	f = fopen(path, "r");
 	if (!f || fscanf(f, "%llu", &v) != 1)
 		die(path);
@@ -183,8 +190,8 @@ static void report(const char *op, const char *dev, uint32_t size, long n,
 	for (i = 0; i < n; i++)
 		sum += (double)d[i];
 	qsort(d, n, sizeof(d[0]), cmp_u64);
-	printf("BENCH op=%s size=%u n=%ld instr_min=%llu instr_median=%llu instr_mean=%.1f db_sent=%.4f db_received=%.4f db_coalesced=%.4f",
-	       op, size, n, (unsigned long long)d[0],
+	printf("BENCH op=%s size=%u dev=%s n=%ld instr_min=%llu instr_median=%llu instr_mean=%.1f db_sent=%.4f db_received=%.4f db_coalesced=%.4f",
+	       op, size, dev_name(dev), n, (unsigned long long)d[0],
 	       (unsigned long long)d[(n - 1) / 2], sum / n,
 	       (double)(s1.sent - s0->sent) / n,
 	       (double)(s1.received - s0->received) / n,
@@ -240,7 +247,11 @@ static int bench_write(const char *dev, uint32_t size, long n, uint32_t seq)
 		if (r != (ssize_t)size)
 			die("write");
 	}
-	/* Let the remote drain the ring and ring for the space. */
+	/*
+	 * Let the remote drain the ring and ring for the space (a sink
+	 * slower than us may take longer: then the next stream's warm-up
+	 * waits for the rest).
+	 */
 	usleep(100000);
 	report("write", dev, size, n, d, &s0, NULL);
 	close(fd);

@@ -239,7 +239,25 @@ echo "# rate test: ${ms} ms"
 	stat_is tx_msgs 400
 ok "source --rate 2000: 400 messages take 0.18..3 s" $? "${logs[@]}"
 
-# 16: the RAM file is empty at start (QEMU not started yet): no SIGBUS
+# 16: the sink's rate limit. 1000 messages of 256..1024 B at 2000/s take
+# about 0.5 s; the host writes as fast as the ring allows (64 KiB: it is
+# full most of the time, and the remote rings when it frees space), so the
+# sink is behind schedule throughout and must never ask for data: it finds
+# the ring empty at most once, before the first message, and the host
+# rings only for the handshake and for that first message.
+fresh
+t0=$(date +%s%N)
+start_remote "${DB[@]}" --mode sink --count 1000 --rate 2000 --exit-after-count
+host "${HDB[@]}" --mode send --count 1000 --size-min 256 --size-max 1024
+wait_remote
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# sink rate test: ${ms} ms, $(grep -E '^(db_in|db_out|sink_empty)=' "$stats" | tr '\n' ' ')"
+[ $hrc -eq 0 ] && [ $rrc -eq 0 ] && [ $ms -ge 450 ] && [ $ms -lt 3000 ] &&
+	stat_is sink_ok 1000 && stat_is sink_lost 0 && ! stat_ge sink_empty 3 &&
+	! stat_ge db_in 4 && stat_ge db_out 10 && grep -q 'sink: consume rate' "$work/help"
+ok "sink --rate 2000: 1000 messages take 0.45..3 s, the sink never asks for data" $? "${logs[@]}"
+
+# 17: the RAM file is empty at start (QEMU not started yet): no SIGBUS
 rm -f "$mem" "$stats"
 : >"$mem"
 start_remote "${DB[@]}" --mode idle
@@ -252,7 +270,7 @@ stop_remote
 [ $alive -eq 0 ] && [ $hrc -eq 0 ] && [ $rrc -eq 0 ] && stat_is link_ups 1
 ok "RAM file empty at start: waits for it to grow, then links up" $? "${logs[@]}"
 
-# 17-18: fault options on the command line
+# 18-19: fault options on the command line
 grep -q -- '--fault-corrupt RATE' "$work/help" && grep -q -- '--fault-flood RATE' "$work/help" &&
 	grep -q -- '--fault-mute MS' "$work/help" && grep -q -- '--fault-seed N' "$work/help" &&
 	grep -q -- '--fault-for SECONDS' "$work/help"
@@ -266,7 +284,7 @@ for bad in "--fault-corrupt -1" "--fault-corrupt x" "--fault-flood -5" "--fault-
 done
 ok "bad fault option values exit 2" $st
 
-# 19: fault phase against a host that only follows the handshake: the
+# 20: fault phase against a host that only follows the handshake: the
 # remote corrupts its indices and ctrl (repairing what is its own) and the
 # host-owned words (putting them back), floods, mutes; after 0.6 s it is
 # honest again, the host sees its header intact, echo works.
@@ -287,7 +305,7 @@ echo "# fault phase: $(tr '\n' ' ' <"$stats")"
 ok "fault phase: >= 1000 corruptions, host words put back, honest afterwards (1000 echoes), exit 0" \
 	$? "${logs[@]}" "$work/host1.err"
 
-# 20: the fault phase with a polling host (no doorbells) and no --fault-for:
+# 21: the fault phase with a polling host (no doorbells) and no --fault-for:
 # corruptions go on until SIGTERM, which still exits 0 and puts back the
 # host-owned words.
 fresh

@@ -12,7 +12,10 @@
 /* Ring Linux at least this often while a pass moves many messages. */
 #define REMOTE_DB_BATCH		64u
 
-/* A late source never sends more than this many seconds' worth at once. */
+/*
+ * A late source never sends, and a late sink never consumes, more than this
+ * many seconds' worth at once (--rate).
+ */
 #define REMOTE_MAX_CATCH_UP	1.0
 
 /**
@@ -213,17 +216,65 @@ static void do_echo(struct remote *rm, int *moved)
 	}
 }
 
-/* Sink: read, verify and account every queued message. */
-static void do_sink(struct remote *rm, int *moved)
+/*
+ * The --rate schedule: message @n (counted from 0) is due at @t0 + @n /
+ * rate; without --rate every message is due at once.
+ */
+static int rate_due(const struct remote *rm, double t0, uint64_t n,
+		    double now)
+{
+	if (rm->opt.rate <= 0)
+		return 1;
+	return now >= t0 + (double)n / rm->opt.rate;
+}
+
+/*
+ * More than @max_late seconds behind the schedule (@t0, @n as in
+ * rate_due()) at @now: move @t0 so that message @n is due now, and the
+ * earlier backlog is forgotten.
+ */
+static void rate_rebase(const struct remote *rm, double *t0, uint64_t n,
+			double now, double max_late)
+{
+	if (rm->opt.rate > 0 && now - (*t0 + (double)n / rm->opt.rate) >
+				max_late)
+		*t0 = now - (double)n / rm->opt.rate;
+}
+
+/*
+ * Sink: read, verify and account every queued message, or with --rate
+ * those the schedule allows (@rm->st.rx_msgs consumed so far, from
+ * @rm->sink_t0). A rate-limited sink looks at the ring only when its next
+ * message is due: a look at an empty ring asks Linux for a doorbell
+ * (cmshm_remote_peek() sets want-data), which a sink behind schedule does
+ * not want. Once it found the ring empty it waits for that doorbell
+ * (@rm->rx_waiting), and its schedule starts again from then: no credit
+ * accrues while it waits.
+ */
+static void do_sink(struct remote *rm, int kicked, int *moved)
 {
 	const void *p;
 	uint32_t len, seq = 0;
+	double now = remote_now();
 	int err;
 
-	while (!rm->done) {
-		err = cmshm_remote_peek(&rm->ep, &p, &len);
-		if (err == -CMSHM_EAGAIN)
+	if (rm->opt.rate > 0) {
+		if (rm->rx_waiting && !kicked)
 			return;
+		rm->rx_waiting = 0;
+		rate_rebase(rm, &rm->sink_t0, rm->st.rx_msgs, now,
+			    REMOTE_MAX_CATCH_UP);
+	}
+	while (!rm->done) {
+		if (!rate_due(rm, rm->sink_t0, rm->st.rx_msgs, now))
+			return;
+		err = cmshm_remote_peek(&rm->ep, &p, &len);
+		if (err == -CMSHM_EAGAIN) {
+			rm->st.sink_empty++;
+			rm->rx_waiting = rm->opt.rate > 0;
+			rate_rebase(rm, &rm->sink_t0, rm->st.rx_msgs, now, 0);
+			return;
+		}
 		if (err) {
 			remote_data_error(rm, "h2r", err);
 			return;
@@ -248,32 +299,48 @@ static void do_sink(struct remote *rm, int *moved)
 		if (rm->opt.exit_after_count && rm->opt.mode == MODE_SINK &&
 		    rm->st.sink_ok >= rm->opt.count)
 			rm->done = 1;
+		if (rm->opt.rate > 0)
+			now = remote_now();
 	}
 }
 
-/* Is the next source message due by the rate schedule? */
-static int source_time_ok(const struct remote *rm, double now)
-{
-	if (rm->opt.rate <= 0)
-		return 1;
-	return now >= rm->src_t0 + (double)rm->src_seq / rm->opt.rate;
-}
-
-/**
- * remote_source_due() - may the source send now without a doorbell?
- * @rm: the emulator.
- *
- * Return: 1 if the link is up, messages remain, the last write did not
- * find the ring full and the rate schedule allows the next one; else 0.
- */
-int remote_source_due(const struct remote *rm)
+/* May the source send without a doorbell at @now? */
+static int source_due(const struct remote *rm, double now)
 {
 	if ((rm->opt.mode != MODE_SOURCE && rm->opt.mode != MODE_DUPLEX) ||
-	    !cmshm_remote_up(&rm->ep) || rm->tx_blocked)
+	    rm->tx_blocked)
 		return 0;
 	if (rm->opt.have_count && rm->src_seq >= rm->opt.count)
 		return 0;
-	return source_time_ok(rm, remote_now());
+	return rate_due(rm, rm->src_t0, rm->src_seq, now);
+}
+
+/* May a rate-limited sink consume without a doorbell at @now? */
+static int sink_due(const struct remote *rm, double now)
+{
+	if ((rm->opt.mode != MODE_SINK && rm->opt.mode != MODE_DUPLEX) ||
+	    rm->opt.rate <= 0 || rm->rx_waiting)
+		return 0;
+	return rate_due(rm, rm->sink_t0, rm->st.rx_msgs, now);
+}
+
+/**
+ * remote_due() - is there work to do now without a doorbell?
+ * @rm: the emulator.
+ *
+ * Return: 1 if the link is up and either the source may send (messages
+ * remain, the last write did not find the ring full, the rate schedule
+ * allows the next one) or a sink with --rate may consume (its last look
+ * did not find the ring empty, the schedule allows the next one); else 0.
+ */
+int remote_due(const struct remote *rm)
+{
+	double now;
+
+	if (!cmshm_remote_up(&rm->ep))
+		return 0;
+	now = remote_now();
+	return source_due(rm, now) || sink_due(rm, now);
 }
 
 /* Source: send what the schedule allows; then, with --exit-after-count,
@@ -292,11 +359,9 @@ static void do_source(struct remote *rm, int kicked, int *moved)
 	if (rm->tx_blocked && !kicked)
 		return;
 	rm->tx_blocked = 0;
-	if (rm->opt.rate > 0 && now - (rm->src_t0 + (double)rm->src_seq /
-				       rm->opt.rate) > REMOTE_MAX_CATCH_UP)
-		rm->src_t0 = now - (double)rm->src_seq / rm->opt.rate;
+	rate_rebase(rm, &rm->src_t0, rm->src_seq, now, REMOTE_MAX_CATCH_UP);
 	while (!rm->opt.have_count || rm->src_seq < rm->opt.count) {
-		if (remote_stop || !source_time_ok(rm, now))
+		if (remote_stop || !rate_due(rm, rm->src_t0, rm->src_seq, now))
 			return;
 		len = cmshm_testmsg_size((uint32_t)remote_random(rm), min, max,
 					 rm->opt.size_log);
@@ -348,8 +413,9 @@ int remote_stalled(const struct remote *rm)
  * @rm:     the emulator.
  * @kicked: nonzero if this pass follows a doorbell (or polling mode).
  *
- * Consumes and/or produces messages until nothing more can be done, then
- * rings Linux once if anything moved (space freed or messages queued),
+ * Consumes and/or produces messages until nothing more can be done (or the
+ * --rate schedule allows no more for now), then rings Linux once if
+ * anything moved (space freed or messages queued),
  * besides the intermediate doorbells of a long pass: the library's
  * doorbells are deferred for the pass (cmshm_remote_defer()) and rung by
  * cmshm_remote_notify(). Does nothing while the fault phase waits for the
@@ -370,13 +436,13 @@ void remote_work(struct remote *rm, int kicked)
 		do_echo(rm, &moved);
 		break;
 	case MODE_SINK:
-		do_sink(rm, &moved);
+		do_sink(rm, kicked, &moved);
 		break;
 	case MODE_SOURCE:
 		do_source(rm, kicked, &moved);
 		break;
 	case MODE_DUPLEX:
-		do_sink(rm, &moved);
+		do_sink(rm, kicked, &moved);
 		do_source(rm, kicked, &moved);
 		break;
 	case MODE_IDLE:

@@ -68,7 +68,8 @@ enum remote_mode {
  * @size_log:   source: log-uniform sizes (cmshm_testmsg_size()).
  * @stall_ms:   stall: stop all work for this long ...
  * @stall_every_ms: ... every this many milliseconds (0: never).
- * @rate:       source: messages per second, 0 for as fast as possible.
+ * @rate:       source: messages sent, sink: messages consumed per second
+ *              (duplex: both); 0 for as fast as possible.
  * @poll_us:    wait granularity in microseconds.
  * @exit_after_count: exit as soon as @count is reached (and drained).
  * @stats_file: where to write the final counters, or NULL.
@@ -130,7 +131,9 @@ struct remote_opts {
  * by a restart, not counted in @proto_errors); @fault_restarts are the
  * restarts it did to repair its own control block or to end the fault
  * phase cleanly. @flood_db counts flooded doorbells (also in @db_out),
- * @mutes the silent periods.
+ * @mutes the silent periods. @sink_empty counts the sink's looks that found
+ * the h2r ring empty (after each it waits for data: it asked Linux for a
+ * doorbell); a sink that is the bottleneck (--rate) rarely finds it empty.
  */
 struct remote_stats {
 	uint64_t link_ups;
@@ -164,6 +167,7 @@ struct remote_stats {
 	uint64_t sink_dup;
 	uint64_t sink_reorder;
 	uint64_t sink_corrupt;
+	uint64_t sink_empty;
 };
 
 /* Host-owned words corrupted at once, restored at the next wakeup. */
@@ -264,6 +268,10 @@ struct remote_fault {
  * @src_t0:       time of message 0 on the rate schedule, in seconds.
  * @tx_blocked:   the last write found the tx ring full: retry only after
  *                a doorbell (doorbell mode).
+ * @sink_t0:      time of message 0 on the sink's rate schedule (--rate;
+ *                the messages consumed are @st.rx_msgs), in seconds.
+ * @rx_waiting:   a sink with --rate found the rx ring empty (and asked for
+ *                a doorbell): look again only after one (doorbell mode).
  * @sink_expect:  next expected sequence number (sink).
  * @sink_valid:   nonzero when @sink_expect is meaningful.
  * @sink_seen:    bitmap of sequence numbers received in the window.
@@ -296,6 +304,8 @@ struct remote {
 	uint64_t src_seq;
 	double src_t0;
 	int tx_blocked;
+	double sink_t0;
+	int rx_waiting;
 	uint32_t sink_expect;
 	int sink_valid;
 	uint8_t sink_seen[REMOTE_SINK_WINDOW / 8];
@@ -330,7 +340,7 @@ void remote_shutdown(struct remote *rm);
 
 /* modes.c */
 void remote_work(struct remote *rm, int kicked);
-int remote_source_due(const struct remote *rm);
+int remote_due(const struct remote *rm);
 int remote_stalled(const struct remote *rm);
 void remote_sink_reset(struct remote *rm);
 uint64_t remote_random(struct remote *rm);

@@ -15,6 +15,17 @@
  */
 #include "remote.h"
 
+/*
+ * The ring indices were reset, or a link came up (the library cleared our
+ * doorbell-wanted words): neither a full tx ring nor an empty rx ring seen
+ * before is a reason to wait for a doorbell any more.
+ */
+static void unblock(struct remote *rm)
+{
+	rm->tx_blocked = 0;
+	rm->rx_waiting = 0;
+}
+
 /**
  * remote_sync() - notice the ring index resets the library did.
  * @rm: the emulator.
@@ -24,8 +35,9 @@
  * session of ours is a restart of our side (our control block is clean
  * again); a new host session acknowledged resets the indices too. Either
  * way the sink takes the next message as its new expectation after a
- * restart of ours, a full r2h ring is no reason to wait any more, and the
- * fault phase forgets the corruptions the reset made harmless.
+ * restart of ours, neither a full r2h ring nor an empty h2r ring is a
+ * reason to wait any more, and the fault phase forgets the corruptions the
+ * reset made harmless.
  */
 void remote_sync(struct remote *rm)
 {
@@ -34,12 +46,12 @@ void remote_sync(struct remote *rm)
 	if (l->session != rm->seen_session) {
 		remote_sink_reset(rm);
 		fault_on_reset(rm, 1);
-		rm->tx_blocked = 0;
+		unblock(rm);
 		remote_log(rm, 1, "link start: remote session %#x",
 			   l->session);
 	} else if (l->acked != rm->seen_acked && l->acked) {
 		fault_on_reset(rm, 0);
-		rm->tx_blocked = 0;
+		unblock(rm);
 	}
 	rm->seen_session = l->session;
 	rm->seen_acked = l->acked;
@@ -150,7 +162,7 @@ void remote_link_step(struct remote *rm)
 	remote_sync(rm);
 	if (rm->ep.geom != old_geom && rm->ep.geom_ok) {
 		rm->st.host_sessions++;
-		rm->tx_blocked = 0;
+		unblock(rm);
 		remote_log(rm, 1,
 			   "host session %#x: h2r %u bytes, r2h %u bytes, remote ctrl at %#x",
 			   rm->ep.geom, rm->ep.rx.size, rm->ep.tx.size,
@@ -169,9 +181,9 @@ void remote_link_step(struct remote *rm)
 	}
 	if (ev & CMSHM_REMOTE_UP) {
 		rm->st.link_ups++;
-		rm->tx_blocked = 0;
-		if (rm->opt.mode == MODE_SOURCE && rm->st.link_ups == 1)
-			rm->src_t0 = remote_now();
+		unblock(rm);
+		if (rm->st.link_ups == 1)
+			rm->src_t0 = rm->sink_t0 = remote_now();
 		remote_log(rm, 1, "link up: host %#x, remote %#x",
 			   rm->ep.link.acked, rm->ep.link.session);
 	}
