@@ -295,8 +295,12 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_poll);
  */
 static int ring_error(struct cmshm_remote *r, int err)
 {
-	if (err != -CMSHM_EPROTO)
+	if (err != -CMSHM_EPROTO) {
+		/* We wait for the host: ring a space doorbell we held. */
+		if (r->rx.peer != r->rx.own)
+			ring_host(r, CMSHM_WANT_SPACE);
 		return err;
+	}
 	if (!cmshm_link_peer_unchanged(&r->link))
 		return -CMSHM_ENOTCONN;	/* link.up stays set until poll */
 	r->st.proto_errors++;
@@ -356,7 +360,9 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
 void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
-	ring_host(r, CMSHM_WANT_SPACE);
+	/* Space in batches (cmshm_link_peer_wants_space()). */
+	if (!cmshm_link_hold_space(&r->link))
+		ring_host(r, CMSHM_WANT_SPACE);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_release);
@@ -375,6 +381,8 @@ int32_t cmshm_remote_tx_queued(struct cmshm_remote *r)
 	       cmshm_link_want(&r->link, CMSHM_WANT_SPACE));
 	if (err)
 		return ring_error(r, err);
+	if (tail != r->tx.own)
+		ring_error(r, 0);
 	return (int32_t)(r->tx.own - tail);
 }
 

@@ -358,6 +358,20 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
 }
 
 /**
+ * cmshm_link_hold_space() - after a release: may the space doorbell wait?
+ * @l: the link.
+ *
+ * Return: 1 while the feature is negotiated and more than half of the rx
+ * ring is still in use, by the last head validated (never more than the
+ * real fill allows): see cmshm_link_peer_wants_space() for the promise a
+ * consumer that holds makes. No shared memory is touched.
+ */
+static inline int cmshm_link_hold_space(const struct cmshm_link *l)
+{
+	return l->notify && l->rx->peer - l->rx->own > l->rx->size / 2u;
+}
+
+/**
  * cmshm_link_peer_wants_space() - after a release: ring for space now, or
  * hold the doorbell back until half the ring is free?
  * @l: the link.
@@ -384,7 +398,7 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
  */
 static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
 {
-	if (l->notify && l->rx->peer - l->rx->own > l->rx->size / 2u) {
+	if (cmshm_link_hold_space(l)) {
 		l->want |= (uint8_t)CMSHM_SPACE_HELD;
 		return 0;
 	}

@@ -198,7 +198,9 @@ static inline uint32_t cmshm_remote_max_msg(const struct cmshm_remote *r)
  * by the next reserve or send. A full ring sets this side's "wants space"
  * word, full barrier, and reads the tail once more (cmshm_link_want():
  * the host then rings when it frees space); a reservation that succeeds
- * clears it.
+ * clears it. A ring still full (the caller will wait for the host) first
+ * rings a space doorbell cmshm_remote_release() held back, if the host
+ * wants space (protocol.rst "Space in batches").
  *
  * Context: ISR or thread. Cost: constant, 51 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
@@ -248,7 +250,12 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
  *
  * Full barrier (the payload reads complete first), stores the h2r tail;
  * then, unless deferred, rings the doorbell if the host wants space (as
- * cmshm_remote_commit() for data).
+ * cmshm_remote_commit() for data). Space is signalled in batches: while
+ * more than half of the h2r ring is still in use the doorbell is held
+ * back (cmshm_link_hold_space()), and rung when a release leaves at most
+ * half in use, or before this side waits for the host: an r2h ring found
+ * full by cmshm_remote_reserve() or cmshm_remote_send(), or bytes still
+ * queued in cmshm_remote_tx_queued().
  *
  * Context: ISR or thread. Cost: constant, 17 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
@@ -325,7 +332,8 @@ static inline int cmshm_remote_recv(struct cmshm_remote *r, void *buf,
  *
  * Reads the r2h tail once (twice when bytes remain: it then sets this
  * side's "wants space" word, so the host rings as it consumes, and looks
- * again). For a firmware that waits until the host has read everything
+ * again; and rings a held space doorbell, see cmshm_remote_release()).
+ * For a firmware that waits until the host has read everything
  * (before a shutdown, or a test's end).
  *
  * Context: ISR or thread.

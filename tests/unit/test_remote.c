@@ -329,6 +329,47 @@ static void doorbells_space_batched(void **state)
 	assert_false(cmshm_link_held_space(&t->host));
 }
 
+/*
+ * The library's release path holds space doorbells the same way, and
+ * rings a held one when it finds r2h full (it is about to wait for the
+ * host, which may be waiting for this space). h2r is 1024 bytes.
+ */
+static void doorbells_space_batched_remote(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[56] = { 0 };
+	uint32_t len, i, n = 0, r0;
+
+	up(t, HS1);
+	while (cmshm_ring_write(&t->tx, b, sizeof(b)) == 0)
+		n++;
+	assert_int_equal(n, 16);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+	r0 = t->rings;
+	for (i = 1; i <= n; i++) {
+		assert_int_equal(cmshm_remote_recv(&t->ep, b, sizeof(b), &len),
+				 0);
+		/* Held while more than half is in use; rung from half on. */
+		assert_int_equal(t->rings - r0, i < 8 ? 0 : i - 7);
+	}
+	cmshm_link_unwant(&t->host, CMSHM_WANT_SPACE);
+
+	/* Held, then the remote finds r2h full: the held one is rung. */
+	while (cmshm_ring_write(&t->tx, b, sizeof(b)) == 0)
+		;
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+	assert_int_equal(cmshm_remote_recv(&t->ep, b, sizeof(b), &len), 0);
+	r0 = t->rings;
+	while (cmshm_remote_send(&t->ep, b, sizeof(b)) == 0)
+		;
+	assert_int_equal(t->rings, r0 + 1);
+	/* Not wanted: the next wait rings nothing. */
+	cmshm_link_unwant(&t->host, CMSHM_WANT_SPACE);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)),
+			 -CMSHM_EAGAIN);
+	assert_int_equal(t->rings, r0 + 1);
+}
+
 /* A host without the feature: every publishing call rings, as in v1. */
 static void doorbells_host_without_feature(void **state)
 {
@@ -530,6 +571,7 @@ int main(void)
 		T(doorbells),
 		T(doorbells_wanted_by_remote),
 		T(doorbells_space_batched),
+		T(doorbells_space_batched_remote),
 		T(doorbells_host_without_feature),
 		T(host_restart),
 		T(host_new_layout),
