@@ -123,8 +123,10 @@ static inline uint32_t cmshm_rec_size(uint32_t len)
 /*
  * Producer: read the consumer's tail once and check that it moved forward
  * from the last valid value, no further than our head, and is aligned.
- * A full barrier follows: the consumer's reads of freed space must complete
- * before our writes to it (load->store ordering).
+ * cmshm_acquire_fence() follows: the consumer's reads of the space it
+ * freed must complete before our writes to it (load->store ordering). It
+ * pairs with the cmshm_release_fence() of cmshm_ring_release() before the
+ * consumer stored that tail.
  */
 static inline int cmshm_ring_load_tail(struct cmshm_ring *r, uint32_t *tail)
 {
@@ -132,7 +134,7 @@ static inline int cmshm_ring_load_tail(struct cmshm_ring *r, uint32_t *tail)
 
 	cmshm_cache_invalidate(r->tail, sizeof(*r->tail));
 	t = cmshm_load32(r->tail);
-	cmshm_mb();
+	cmshm_acquire_fence();
 	if ((t & (CMSHM_REC_ALIGN - 1u)) ||
 	    t - r->peer > r->own - r->peer)
 		return -CMSHM_EPROTO;
@@ -226,7 +228,8 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
  *     after the payload was written.
  *
  * Sequence: clean the record from the data cache, cmshm_wmb() (payload and
- * header before head), store the new head, clean it. The caller then rings
+ * header before head: pairs with the cmshm_rmb() after the consumer's head
+ * load, cmshm_ring_load_head()), store the new head, clean it. The caller then rings
  * the doorbell with a full barrier first (mb(): the kernel's cmshm_kick(),
  * a remote's doorbell function): doorbell controllers do not order the
  * head store before their register write or firmware call.
@@ -274,7 +277,10 @@ static inline int cmshm_ring_write(struct cmshm_ring *r, const void *buf,
 /*
  * Consumer: read the producer's head once and check that it moved forward
  * from the last valid value, is at most size bytes ahead of our tail, and
- * is aligned. cmshm_rmb() then orders the record reads after it.
+ * is aligned. cmshm_rmb() then orders the record reads after it (pairs
+ * with the cmshm_wmb() of cmshm_ring_commit() before the producer stored
+ * that head). The consumer's only store, its tail, is ordered after the
+ * record reads by cmshm_release_fence() in cmshm_ring_release().
  */
 static inline int cmshm_ring_load_head(struct cmshm_ring *r, uint32_t *head)
 {
@@ -350,14 +356,16 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
  * @r: consumer's ring view, after a successful cmshm_ring_peek() and after
  *     the payload was copied out.
  *
- * Sequence: cmshm_mb() (our reads of the record complete before the
- * producer may reuse the space), store the new tail, clean it. The caller
+ * Sequence: cmshm_release_fence() (our reads of the record complete before
+ * the producer may reuse the space: pairs with the cmshm_acquire_fence()
+ * after the producer's tail load, cmshm_ring_load_tail()), store the new
+ * tail, clean it. The caller
  * then rings the doorbell, with a full barrier first as after
  * cmshm_ring_commit(), so a producer waiting for space wakes.
  */
 static inline void cmshm_ring_release(struct cmshm_ring *r)
 {
-	cmshm_mb();
+	cmshm_release_fence();
 	r->own += r->pending;
 	r->pending = 0;
 	cmshm_store32(r->tail, r->own);

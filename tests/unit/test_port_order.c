@@ -142,11 +142,11 @@ static void header_read_each_word_once(void **state)
 	assert_int_equal(tr_count(TR_STORE, NULL), 0);
 }
 
-static void ring_reserve_loads_tail_once_then_mb(void **state)
+static void ring_reserve_loads_tail_once_then_acquire(void **state)
 {
 	struct tregion *t = *state;
 	void *p;
-	int ld, mb, st;
+	int ld, acq, st;
 
 	tring_set_index(t, 240);	/* forces a pad */
 	tr_reset();
@@ -154,10 +154,13 @@ static void ring_reserve_loads_tail_once_then_mb(void **state)
 	assert_int_equal(tr_count(TR_LOAD, t->prod.tail), 1);
 	assert_int_equal(tr_count(TR_LOAD, NULL), 1);
 	ld = tr_find(TR_LOAD, t->prod.tail, 0);
-	mb = tr_find(TR_MB, NULL, ld);
+	acq = tr_find(TR_ACQ, NULL, ld);
 	st = tr_find(TR_STORE, NULL, 0);
 	/* the consumer's reads of freed space before our writes to it */
-	assert_true(ld >= 0 && mb > ld && st > mb);
+	assert_true(ld >= 0 && acq > ld && st > acq);
+	/* an acquire fence, no full barrier */
+	assert_int_equal(tr_count(TR_ACQ, NULL), 1);
+	assert_int_equal(tr_count(TR_MB, NULL), 0);
 	/* nothing published by reserve */
 	assert_int_equal(tr_count(TR_STORE, t->prod.head), 0);
 	/* pad word, len, flags */
@@ -229,22 +232,26 @@ static void ring_peek_loads_once_rmb_first(void **state)
 	assert_int_equal(tr_count(TR_STORE, NULL), 0);
 }
 
-static void ring_release_mb_before_tail(void **state)
+static void ring_release_fence_before_tail(void **state)
 {
 	struct tregion *t = *state;
 	const void *p;
 	uint32_t len;
-	int mb, st;
+	int rel, st;
 
 	assert_int_equal(cmshm_ring_write(&t->prod, "xy", 2), 0);
 	assert_int_equal(cmshm_ring_peek(&t->cons, &p, &len), 0);
 	tr_reset();
 	cmshm_ring_release(&t->cons);
-	mb = tr_find(TR_MB, NULL, 0);
+	rel = tr_find(TR_REL, NULL, 0);
 	st = tr_find(TR_STORE, t->cons.tail, 0);
-	assert_true(mb >= 0 && st > mb);
+	/* our reads of the record before the store that frees it */
+	assert_true(rel >= 0 && st > rel);
 	assert_int_equal(tr_log[st].value, 16);
 	assert_int_equal(tr_count(TR_STORE, NULL), 1);
+	/* a release fence, no full barrier */
+	assert_int_equal(tr_count(TR_REL, NULL), 1);
+	assert_int_equal(tr_count(TR_MB, NULL), 0);
 }
 
 struct lsetup {
@@ -349,11 +356,11 @@ int main(void)
 		T(header_write_never_publishes_private_host),
 		T(header_write_offline_first),
 		T(header_read_each_word_once),
-		T(ring_reserve_loads_tail_once_then_mb),
+		T(ring_reserve_loads_tail_once_then_acquire),
 		T(ring_commit_wmb_before_head),
 		T(ring_commit_after_pad_cleans_record),
 		T(ring_peek_loads_once_rmb_first),
-		T(ring_release_mb_before_tail),
+		T(ring_release_fence_before_tail),
 		T(link_start_order),
 		T(link_update_reads_once_resets_before_ack),
 	};
