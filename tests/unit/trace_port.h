@@ -36,7 +36,7 @@ struct tr_ev {
 	uint32_t value;
 };
 
-#define TR_MAX	4096
+#define TR_MAX	32768
 
 /* One log per test binary (the binary includes this header once). */
 static struct tr_ev tr_log[TR_MAX];
