@@ -246,7 +246,7 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
 	cmshm_store32(&word[0], len);
 	cmshm_store32(&word[1], 0);
 	r->pending = skip + rec;
-	*payload = r->data + pos + CMSHM_REC_HDR_SIZE;
+	*payload = (uint8_t *)word + CMSHM_REC_HDR_SIZE;
 	return 0;
 }
 
@@ -387,7 +387,7 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
 		return -CMSHM_EPROTO;
 	cmshm_cache_invalidate(word, rec);
 	r->pending = skip + rec;
-	*payload = r->data + pos + CMSHM_REC_HDR_SIZE;
+	*payload = (const uint8_t *)word + CMSHM_REC_HDR_SIZE;
 	*len = w;
 	return 0;
 }
