@@ -167,7 +167,8 @@ static inline int cmshm_ring_load_tail(struct cmshm_ring *r, uint32_t *tail)
 static inline int cmshm_ring_room(struct cmshm_ring *r, uint32_t rec,
 				  uint32_t *skip)
 {
-	uint32_t room = r->size - r->own;	/* + tail: the free bytes */
+	/* free bytes: size - (own - tail), i.e. room + tail (mod 2^32) */
+	uint32_t room = r->size - r->own;
 	uint32_t to_end = r->size - (r->own & (r->size - 1u)), tail;
 	int err;
 
@@ -257,10 +258,10 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
  *
  * Sequence: clean the record from the data cache, cmshm_wmb() (payload and
  * header before head: pairs with the cmshm_rmb() after the consumer's head
- * load, cmshm_ring_load_head()), store the new head, clean it. The caller then rings
- * the doorbell with a full barrier first (mb(): the kernel's cmshm_kick(),
- * a remote's doorbell function): doorbell controllers do not order the
- * head store before their register write or firmware call.
+ * load, cmshm_ring_load_head()), store the new head, clean it. The caller
+ * then rings the doorbell with a full barrier first (mb(): the kernel's
+ * cmshm_kick(), a remote's doorbell function): doorbell controllers do not
+ * order the head store before their register write or firmware call.
  */
 static inline void cmshm_ring_commit(struct cmshm_ring *r)
 {
