@@ -72,7 +72,8 @@ static void print_stats(const struct remote *rm, FILE *f, const char *sep,
 		P(corrupt_r2h_head); P(corrupt_h2r_tail);
 		P(corrupt_remote_ctrl); P(corrupt_len); P(corrupt_pad);
 		P(corrupt_r2h_data); P(corrupt_host); P(fault_errors);
-		P(fault_restarts); P(flood_db); P(mutes);
+		P(fault_restarts); P(idx_detected); P(idx_expired);
+		P(flood_db); P(mutes);
 		fprintf(f, "fault_seed=%" PRIu64 "%s", rm->opt.fault_seed, sep);
 	}
 #undef P

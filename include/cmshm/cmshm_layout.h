@@ -224,7 +224,7 @@ static inline int cmshm_header_validate(const struct cmshm_header *h,
 					uint32_t region_size)
 {
 	uint32_t ls = h->line_size;
-	uint32_t start[8], len[8];
+	uint32_t start[9], len[9];
 	int i, j;
 
 	if (h->magic != CMSHM_MAGIC || h->version != CMSHM_VERSION ||
@@ -250,8 +250,11 @@ static inline int cmshm_header_validate(const struct cmshm_header *h,
 	len[6] = h->h2r.size;
 	start[7] = h->r2h.data_offset;
 	len[7] = h->r2h.size;
+	/* The application area: may be empty (an empty range overlaps none). */
+	start[8] = h->app_offset;
+	len[8] = h->app_size;
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 9; i++) {
 		if (!cmshm_range_ok(start[i], len[i], region_size, ls))
 			return -CMSHM_EPROTO;
 		for (j = 0; j < i; j++)
@@ -259,12 +262,6 @@ static inline int cmshm_header_validate(const struct cmshm_header *h,
 						 start[j], len[j]))
 				return -CMSHM_EPROTO;
 	}
-	if (!cmshm_range_ok(h->app_offset, h->app_size, region_size, ls))
-		return -CMSHM_EPROTO;
-	for (i = 0; i < 8; i++)
-		if (cmshm_ranges_overlap(h->app_offset, h->app_size,
-					 start[i], len[i]))
-			return -CMSHM_EPROTO;
 	return 0;
 }
 

@@ -16,6 +16,24 @@
  *   - hosted C11 (userspace, the emulator, unit tests): GCC/Clang __atomic
  *     builtins; on bare-metal Arm without a port header, DMB SY barriers.
  *
+ * Barriers: cmshm_rmb() (load->load), cmshm_wmb() (store->store),
+ * cmshm_mb() (all of them, store->load too), and two that name the roles
+ * of the ring indices, in C11 fence terms:
+ *   cmshm_acquire_fence(): right after the load of a peer index. Orders
+ *     that load before every later load and store of this side: the reads
+ *     of what the peer published before storing the index, and the writes
+ *     to space it freed before storing it (load->store). Its other half is
+ *     the peer's cmshm_wmb() or cmshm_release_fence() before that store.
+ *   cmshm_release_fence(): right before the store of an own index. Orders
+ *     every earlier load and store of this side before that store: the
+ *     reads of a record before the store that frees its space
+ *     (load->store). Its other half is the peer's cmshm_acquire_fence()
+ *     after loading that index.
+ * Neither orders a store before a later load: the doorbell-wanted
+ * store-buffering pairs (cmshm_link_want(), cmshm_link_peer_wants()) need
+ * cmshm_mb(). In the kernel both are dma_mb(); hosted, the C11 acquire
+ * and release fences; on bare-metal Arm the same DMB SY as the others.
+ *
  * Copyright (C) 2026 The cmshm authors
  */
 #ifndef CMSHM_PORT_H
@@ -58,6 +76,16 @@
 #define cmshm_mb()		dma_mb()
 #define cmshm_cache_clean(p, n)		do { } while (0)
 #define cmshm_cache_invalidate(p, n)	do { } while (0)
+/*
+ * The acquire and release fences (above) order loads before later
+ * stores, which dma_rmb() and dma_wmb() alone do not
+ * (Documentation/memory-barriers.txt, dma_wmb()/dma_rmb()/dma_mb()): both
+ * are dma_mb(), DMB OSH on arm64, like any ordering of memory shared with
+ * a device. mb() (DSB SY on arm64) would also order store->load, which
+ * neither role needs.
+ */
+#define cmshm_acquire_fence()	dma_mb()
+#define cmshm_release_fence()	dma_mb()
 
 #elif defined(CMSHM_PORT_HEADER)
 
@@ -102,10 +130,14 @@ static inline void cmshm_dmb_sy(void)
 #define cmshm_rmb()	cmshm_dmb_sy()
 #define cmshm_wmb()	cmshm_dmb_sy()
 #define cmshm_mb()	cmshm_dmb_sy()
+#define cmshm_acquire_fence()	cmshm_dmb_sy()
+#define cmshm_release_fence()	cmshm_dmb_sy()
 #else
 #define cmshm_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define cmshm_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #define cmshm_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define cmshm_acquire_fence()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define cmshm_release_fence()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
 #ifndef cmshm_cache_clean
@@ -120,6 +152,13 @@ static inline void cmshm_dmb_sy(void)
 /* Defaults a port header may leave out. */
 #ifndef CMSHM_ENOTCONN
 #define CMSHM_ENOTCONN	107	/* Linux's value */
+#endif
+/* A port header without the two fences: its full barrier does both. */
+#ifndef cmshm_acquire_fence
+#define cmshm_acquire_fence()	cmshm_mb()
+#endif
+#ifndef cmshm_release_fence
+#define cmshm_release_fence()	cmshm_mb()
 #endif
 
 /*

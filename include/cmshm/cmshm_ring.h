@@ -22,8 +22,14 @@
  *
  * Each side keeps private copies of the index it writes and of the last
  * peer index it validated; it never reads its own index back from shared
- * memory. Every peer index and every len word is read once and validated
- * before use; a violation returns -CMSHM_EPROTO and changes nothing.
+ * memory. The validated peer index is a cache: a side loads the peer's
+ * index again only when the cached value is used up (the producer when the
+ * room it leaves is too small for the next record, the consumer when it
+ * consumed everything up to it but a pad), so each side loads the other's
+ * index about once per batch of messages, not once per call. Every peer
+ * index load and every len word is read once and validated before use; a
+ * violation returns -CMSHM_EPROTO and changes nothing. A corrupted peer
+ * index is found by the first call that loads it.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -54,7 +60,9 @@ static inline uint32_t *cmshm_ring_want_word(uint32_t *idx)
  * @size:    data area size in bytes (power of two).
  * @max_msg: largest payload in bytes: size / 2 - CMSHM_REC_HDR_SIZE.
  * @own:     private copy of the index this side writes.
- * @peer:    last validated value of the index the peer writes.
+ * @peer:    last validated value of the index the peer writes, used until
+ *           it is used up (0 after cmshm_ring_init() and cmshm_ring_reset():
+ *           the peer's index is 0 too when the link comes up).
  * @pending: bytes reserved (producer) or peeked (consumer), not yet
  *           published; 0 when nothing is in progress.
  *
@@ -99,9 +107,10 @@ static inline void cmshm_ring_init(struct cmshm_ring *r, void *base,
  * @r:        the ring view.
  * @producer: nonzero if this side produces into @r (writes head).
  *
- * Stores 0 to the index this side owns and to its doorbell-wanted word;
- * the caller orders them before publishing its session acknowledgment
- * (see cmshm_link_update()).
+ * Clears the private copies, the cached peer index included, stores 0 to
+ * the index this side owns and to its doorbell-wanted word; the caller
+ * orders them before publishing its session acknowledgment (see
+ * cmshm_link_update()).
  */
 static inline void cmshm_ring_reset(struct cmshm_ring *r, int producer)
 {
@@ -122,35 +131,55 @@ static inline uint32_t cmshm_rec_size(uint32_t len)
 
 /*
  * Producer: read the consumer's tail once and check that it moved forward
- * from the last valid value, no further than our head, and is aligned.
- * A full barrier follows: the consumer's reads of freed space must complete
- * before our writes to it (load->store ordering).
+ * from the last valid value, no further than our head, and is aligned;
+ * on success it is the new cached tail (r->peer). Always loads: the ring
+ * calls use cmshm_ring_room(), which loads only when the cache is used up.
+ * cmshm_acquire_fence() follows: the consumer's reads of the space it
+ * freed must complete before our writes to it, in this call and in the
+ * later ones that use the cached tail (load->store ordering). It pairs
+ * with the cmshm_release_fence() of cmshm_ring_release() before the
+ * consumer stored that tail.
  */
 static inline int cmshm_ring_load_tail(struct cmshm_ring *r, uint32_t *tail)
 {
-	uint32_t t;
+	uint32_t last = r->peer, ahead = r->own - last, t;
 
 	cmshm_cache_invalidate(r->tail, sizeof(*r->tail));
 	t = cmshm_load32(r->tail);
-	cmshm_mb();
-	if ((t & (CMSHM_REC_ALIGN - 1u)) ||
-	    t - r->peer > r->own - r->peer)
+	cmshm_acquire_fence();
+	if ((t & (CMSHM_REC_ALIGN - 1u)) || t - last > ahead)
 		return -CMSHM_EPROTO;
 	r->peer = t;
 	*tail = t;
 	return 0;
 }
 
-/* Bytes to skip (pad) and whether a record of @rec bytes fits. */
-static inline int cmshm_ring_fit(const struct cmshm_ring *r, uint32_t tail,
-				 uint32_t rec, uint32_t *skip)
+/*
+ * Producer: the bytes to skip (@skip: a pad, when a record of @rec bytes
+ * would cross the end of the data area) and whether the pad and the record
+ * fit. In the room the cached tail leaves first (the tail only moves
+ * forward, so what fits there fits); only if that is too small, load the
+ * tail once (cmshm_ring_load_tail()) and look again.
+ *
+ * Return: 1 if it fits, 0 if not, -CMSHM_EPROTO if the tail loaded is
+ * invalid (the cache is unchanged).
+ */
+static inline int cmshm_ring_room(struct cmshm_ring *r, uint32_t rec,
+				  uint32_t *skip)
 {
-	uint32_t free_bytes = r->size - (r->own - tail);
-	uint32_t pos = r->own & (r->size - 1u);
-	uint32_t to_end = r->size - pos;
+	/* free bytes: size - (own - tail), i.e. room + tail (mod 2^32) */
+	uint32_t room = r->size - r->own;
+	uint32_t to_end = r->size - (r->own & (r->size - 1u)), tail;
+	int err;
 
 	*skip = rec <= to_end ? 0 : to_end;
-	return *skip + rec <= free_bytes;
+	rec += *skip;
+	if (rec <= room + r->peer)
+		return 1;
+	err = cmshm_ring_load_tail(r, &tail);
+	if (err)
+		return err;
+	return rec <= room + tail;
 }
 
 /**
@@ -158,18 +187,19 @@ static inline int cmshm_ring_fit(const struct cmshm_ring *r, uint32_t tail,
  * @r:   producer's ring view.
  * @len: payload bytes, 1..@r->max_msg.
  *
- * Producer side. Reads the peer's tail (see cmshm_ring_reserve()).
+ * Producer side. Loads the consumer's tail only when the room the cached
+ * tail leaves is too small for the message, as cmshm_ring_reserve() does:
+ * a 0 is always the answer of a fresh load (so looking again after
+ * cmshm_link_want() loads it again), a 1 may come from the cache alone.
  *
- * Return: 1 if it fits, 0 if not, -CMSHM_EPROTO if the tail is invalid.
+ * Return: 1 if it fits, 0 if not, -CMSHM_EPROTO if the tail it loaded is
+ * invalid.
  */
 static inline int cmshm_ring_can_write(struct cmshm_ring *r, uint32_t len)
 {
-	uint32_t tail, skip;
-	int err = cmshm_ring_load_tail(r, &tail);
+	uint32_t skip;
 
-	if (err)
-		return err;
-	return cmshm_ring_fit(r, tail, cmshm_rec_size(len), &skip);
+	return cmshm_ring_room(r, cmshm_rec_size(len), &skip);
 }
 
 /**
@@ -178,19 +208,22 @@ static inline int cmshm_ring_can_write(struct cmshm_ring *r, uint32_t len)
  * @len:     payload bytes, 1..@r->max_msg.
  * @payload: set to where the caller writes @len payload bytes.
  *
- * Reads the consumer's tail once, validates it, then (if it fits) writes
- * the pad marker (when the record would cross the end) and the record
+ * Checks the record (and the pad before it, when it would cross the end)
+ * against the room the cached tail leaves; only if that is too small,
+ * loads the consumer's tail once, validates it (cmshm_ring_load_tail())
+ * and checks again. If it fits, writes the pad marker and the record
  * header. Nothing is visible to the consumer until cmshm_ring_commit().
  * A reservation that is not committed is simply dropped by the next call.
  *
  * Return: 0; -CMSHM_EINVAL for @len 0; -CMSHM_EMSGSIZE for @len above
- * max_msg; -CMSHM_EAGAIN if there is not enough space yet; -CMSHM_EPROTO
- * if the consumer's tail is invalid (nothing written).
+ * max_msg; -CMSHM_EAGAIN if there is not enough space yet (found with a
+ * fresh tail); -CMSHM_EPROTO if the tail it loaded is invalid (nothing
+ * written).
  */
 static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
 				     void **payload)
 {
-	uint32_t tail, rec, skip, pos;
+	uint32_t rec, skip, pos;
 	uint32_t *word;
 	int err;
 
@@ -199,13 +232,11 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
 		return -CMSHM_EINVAL;
 	if (len > r->max_msg)
 		return -CMSHM_EMSGSIZE;
-	err = cmshm_ring_load_tail(r, &tail);
-	if (err)
-		return err;
 	rec = cmshm_rec_size(len);
-	if (!cmshm_ring_fit(r, tail, rec, &skip))
-		return -CMSHM_EAGAIN;
 	pos = r->own & (r->size - 1u);
+	err = cmshm_ring_room(r, rec, &skip);
+	if (err <= 0)
+		return err ? err : -CMSHM_EAGAIN;
 	if (skip) {
 		word = (uint32_t *)(r->data + pos);
 		cmshm_store32(word, CMSHM_REC_PAD);
@@ -216,7 +247,7 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
 	cmshm_store32(&word[0], len);
 	cmshm_store32(&word[1], 0);
 	r->pending = skip + rec;
-	*payload = r->data + pos + CMSHM_REC_HDR_SIZE;
+	*payload = (uint8_t *)word + CMSHM_REC_HDR_SIZE;
 	return 0;
 }
 
@@ -226,10 +257,11 @@ static inline int cmshm_ring_reserve(struct cmshm_ring *r, uint32_t len,
  *     after the payload was written.
  *
  * Sequence: clean the record from the data cache, cmshm_wmb() (payload and
- * header before head), store the new head, clean it. The caller then rings
- * the doorbell with a full barrier first (mb(): the kernel's cmshm_kick(),
- * a remote's doorbell function): doorbell controllers do not order the
- * head store before their register write or firmware call.
+ * header before head: pairs with the cmshm_rmb() after the consumer's head
+ * load, cmshm_ring_load_head()), store the new head, clean it. The caller
+ * then rings the doorbell with a full barrier first (mb(): the kernel's
+ * cmshm_kick(), a remote's doorbell function): doorbell controllers do not
+ * order the head store before their register write or firmware call.
  */
 static inline void cmshm_ring_commit(struct cmshm_ring *r)
 {
@@ -274,7 +306,12 @@ static inline int cmshm_ring_write(struct cmshm_ring *r, const void *buf,
 /*
  * Consumer: read the producer's head once and check that it moved forward
  * from the last valid value, is at most size bytes ahead of our tail, and
- * is aligned. cmshm_rmb() then orders the record reads after it.
+ * is aligned; on success it is the new cached head (r->peer).
+ * cmshm_rmb() then orders the record reads after it, in this call and in
+ * the later ones that use the cached head (pairs with the cmshm_wmb() of
+ * cmshm_ring_commit() before the producer stored that head). The
+ * consumer's only store, its tail, is ordered after the record reads by
+ * cmshm_release_fence() in cmshm_ring_release().
  */
 static inline int cmshm_ring_load_head(struct cmshm_ring *r, uint32_t *head)
 {
@@ -297,30 +334,41 @@ static inline int cmshm_ring_load_head(struct cmshm_ring *r, uint32_t *head)
  * @payload: set to the message payload in shared memory.
  * @len:     set to the payload length in bytes.
  *
- * Reads the producer's head once, then the len word(s) once each, and
- * validates them: head as in cmshm_ring_load_head(); len 1..max_msg, the
- * record inside the data area and below head; a pad marker only at a
- * nonzero position and below head. The message stays queued until
+ * Loads the producer's head only when everything up to the cached head
+ * was consumed, or all of it but a pad marker (a producer publishes a pad
+ * together with the record after it; a head that covers only the pad is
+ * an empty ring for now): then once, validated as in
+ * cmshm_ring_load_head(), and once more only if that fresh head covers
+ * nothing but a pad too. Reads the len word(s) once each and validates
+ * them against the head (cached or loaded): len 1..max_msg, the record
+ * inside the data area and below head; a pad marker only at a nonzero
+ * position and below head. The message stays queued until
  * cmshm_ring_release(); peeking again returns the same message.
  *
- * Return: 0; -CMSHM_EAGAIN if no message is available; -CMSHM_EPROTO on
- * any invalid peer value (nothing consumed).
+ * Return: 0; -CMSHM_EAGAIN if no message is available (a fresh head shows
+ * nothing new); -CMSHM_EPROTO on any invalid peer value (nothing
+ * consumed).
  */
 static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
 				  uint32_t *len)
 {
-	uint32_t head, avail, pos, skip = 0, w, rec;
+	uint32_t head, avail = r->peer - r->own, pos, skip = 0, w, rec;
 	const uint32_t *word;
 	int err;
 
 	r->pending = 0;
-	err = cmshm_ring_load_head(r, &head);
-	if (err)
-		return err;
-	avail = head - r->own;
 	for (;;) {
-		if (skip == avail)
-			return -CMSHM_EAGAIN;
+		if (skip == avail) {
+			/* The head we know is used up: load it. */
+			w = r->peer;
+			err = cmshm_ring_load_head(r, &head);
+			if (err)
+				return err;
+			if (head == w)
+				return -CMSHM_EAGAIN;
+			avail = head - r->own;
+			continue;
+		}
 		pos = (r->own + skip) & (r->size - 1u);
 		word = (const uint32_t *)(r->data + pos);
 		cmshm_cache_invalidate(word, CMSHM_REC_HDR_SIZE);
@@ -340,7 +388,7 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
 		return -CMSHM_EPROTO;
 	cmshm_cache_invalidate(word, rec);
 	r->pending = skip + rec;
-	*payload = r->data + pos + CMSHM_REC_HDR_SIZE;
+	*payload = (const uint8_t *)word + CMSHM_REC_HDR_SIZE;
 	*len = w;
 	return 0;
 }
@@ -350,14 +398,16 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
  * @r: consumer's ring view, after a successful cmshm_ring_peek() and after
  *     the payload was copied out.
  *
- * Sequence: cmshm_mb() (our reads of the record complete before the
- * producer may reuse the space), store the new tail, clean it. The caller
+ * Sequence: cmshm_release_fence() (our reads of the record complete before
+ * the producer may reuse the space: pairs with the cmshm_acquire_fence()
+ * after the producer's tail load, cmshm_ring_load_tail()), store the new
+ * tail, clean it. The caller
  * then rings the doorbell, with a full barrier first as after
  * cmshm_ring_commit(), so a producer waiting for space wakes.
  */
 static inline void cmshm_ring_release(struct cmshm_ring *r)
 {
-	cmshm_mb();
+	cmshm_release_fence();
 	r->own += r->pending;
 	r->pending = 0;
 	cmshm_store32(r->tail, r->own);

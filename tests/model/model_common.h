@@ -96,8 +96,9 @@ static inline int model_send(struct cmshm_ring *r, uint32_t seq)
 
 /*
  * Consumer: peek, load every payload word, check it, release. The payload
- * loads are ordered before the tail store by the cmshm_mb() in release,
- * which pairs with the cmshm_mb() after the producer's tail load.
+ * loads are ordered before the tail store by the cmshm_release_fence() in
+ * release, which pairs with the cmshm_acquire_fence() after the producer's
+ * tail load.
  *
  * Return: 0 with *@seq set, or the error of cmshm_ring_peek().
  */

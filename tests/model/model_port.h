@@ -11,6 +11,12 @@
  *   cmshm_rmb() -> acquire fence
  *   cmshm_wmb() -> release fence
  *   cmshm_mb()  -> seq_cst fence
+ *   cmshm_acquire_fence() -> acquire fence
+ *   cmshm_release_fence() -> release fence
+ *
+ * (relacy never lets a load return a store its peer makes later in program
+ * order, so the load->store half of the last two cannot fail here: see
+ * mutate.sh.)
  *
  * A release fence before a relaxed store, paired with an acquire fence
  * after a relaxed load that reads that store (or a later one), is the
@@ -91,6 +97,8 @@ static inline rl::atomic<uint32_t> &model_word(const volatile void *p,
 #define cmshm_rmb()	rl::atomic_thread_fence(rl::mo_acquire, $)
 #define cmshm_wmb()	rl::atomic_thread_fence(rl::mo_release, $)
 #define cmshm_mb()	rl::atomic_thread_fence(rl::mo_seq_cst, $)
+#define cmshm_acquire_fence()	rl::atomic_thread_fence(rl::mo_acquire, $)
+#define cmshm_release_fence()	rl::atomic_thread_fence(rl::mo_release, $)
 #define cmshm_cache_clean(p, n)		do { (void)(p); (void)(n); } while (0)
 #define cmshm_cache_invalidate(p, n)	do { (void)(p); (void)(n); } while (0)
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # Barrier mutation test of the relacy model check: for every barrier call
-# (cmshm_rmb/cmshm_wmb/cmshm_mb) in cmshm_ring.h and cmshm_link.h, build
+# (cmshm_rmb/cmshm_wmb/cmshm_mb/cmshm_acquire_fence/cmshm_release_fence)
+# in cmshm_ring.h and cmshm_link.h, build
 # model_check against a copy of include/cmshm/ with that one call removed
 # (build/model/mutants/<file>-<line>/cmshm/) and run every scenario. A
 # removal counts as caught when a scenario that passes on the unmodified
@@ -36,10 +37,11 @@
 #
 # Exits non-zero if any removal is not caught, except for the barriers
 # this model cannot show, which are reported as TAP SKIP with the reason:
-# - the cmshm_mb() of cmshm_ring_load_tail() and cmshm_ring_release()
-#   order a load before a later store (the producer's tail read before it
-#   overwrites the freed space; the consumer's reads of a record before the
-#   tail store that frees it). relacy never lets a load return a store the
+# - the cmshm_acquire_fence() of cmshm_ring_load_tail() and the
+#   cmshm_release_fence() of cmshm_ring_release() order a load before a
+#   later store (the producer's tail read before it overwrites the freed
+#   space; the consumer's reads of a record before the tail store that
+#   frees it). relacy never lets a load return a store the
 #   other thread makes later in its program order (load buffering), which
 #   the Arm architecture allows, so removing them cannot fail here.
 # - the cmshm_mb() that ends cmshm_link_start(), cmshm_link_stop() and the
@@ -57,6 +59,8 @@ ITERS=200000
 [ "${1:-}" = -i ] && ITERS=$2
 MUT=$BUILD/mutants
 mkdir -p "$MUT"
+# A barrier call, as grep -E and sed -E see it (cmshm_port.h's barriers).
+bre='cmshm_(rmb|wmb|mb|acquire_fence|release_fence)'
 
 # Scenarios that pass on the current headers (the baseline).
 make -s -C "$REPO/tests/model" BUILD="$BUILD" all >/dev/null || exit 2
@@ -67,7 +71,7 @@ echo "# baseline: failing (not used to catch mutants): $(echo $failing)"
 
 # file:line of every barrier statement (not the ones in comments).
 sites=$(cd "$REPO/include/cmshm" &&
-	grep -nE '^[[:space:]]*cmshm_(rmb|wmb|mb)\(\);' cmshm_ring.h cmshm_link.h |
+	grep -nE "^[[:space:]]*$bre\(\);" cmshm_ring.h cmshm_link.h |
 	cut -d: -f1,2)
 # The driver replica's mutants: name|MODEL_DEFS|what is weakened.
 drv_mutants="
@@ -82,7 +86,7 @@ drv_scenarios="doorbell_coalesced wake_no_miss"
 
 # file:line of every barrier statement of the endpoint library.
 lib_sites=$(cd "$REPO/firmware/endpoint" &&
-	grep -nE '^[[:space:]]*cmshm_(rmb|wmb|mb)\(\);' cmshm_remote.c | cut -d: -f1)
+	grep -nE "^[[:space:]]*$bre\(\);" cmshm_remote.c | cut -d: -f1)
 
 echo "1..$(( $(echo "$sites" | wc -l) + $(echo "$drv_mutants" | grep -c .) + \
 	$(echo "$lib_sites" | grep -c .) + 1 ))"
@@ -94,10 +98,10 @@ for s in $sites; do
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp -r "$REPO/include/cmshm" "$d/"
-	call=$(sed -n "${l}p" "$d/cmshm/$f" | grep -oE 'cmshm_(rmb|wmb|mb)\(\)')
+	call=$(sed -n "${l}p" "$d/cmshm/$f" | grep -oE "$bre\(\)")
 	func=$(awk -v l="$l" 'NR <= l && /^static inline/ { fn = $0 } NR == l { print fn }' \
 		"$d/cmshm/$f" | sed -E 's/.*[ *](cmshm_[a-z_0-9]+)\(.*/\1/')
-	sed -i -E "${l}s/cmshm_(rmb|wmb|mb)\(\);/\/* mutant: barrier removed *\/;/" \
+	sed -i -E "${l}s/$bre\(\);/\/* mutant: barrier removed *\/;/" \
 		"$d/cmshm/$f"
 	if ! make -s -C "$REPO/tests/model" BUILD="$d" PROTO_INC="$d" all \
 		>"$d/build.log" 2>&1; then
@@ -111,7 +115,8 @@ for s in $sites; do
 		case " $(echo $base) " in *" $t "*) caught="$caught $t";; esac
 	done
 	case "$func:$call" in
-	cmshm_ring_load_tail:cmshm_mb\(\) | cmshm_ring_release:cmshm_mb\(\) | \
+	cmshm_ring_load_tail:cmshm_acquire_fence\(\) | \
+	cmshm_ring_release:cmshm_release_fence\(\) | \
 	cmshm_link_peer_unchanged:cmshm_rmb\(\))
 		why="load-to-store ordering (load buffering), not modelled" ;;
 	cmshm_link_start:cmshm_mb\(\) | cmshm_link_stop:cmshm_mb\(\) | \
@@ -205,11 +210,11 @@ lib_mutant()
 
 for l in $lib_sites; do
 	f=$REPO/firmware/endpoint/cmshm_remote.c
-	call=$(sed -n "${l}p" "$f" | grep -oE 'cmshm_(rmb|wmb|mb)\(\)')
+	call=$(sed -n "${l}p" "$f" | grep -oE "$bre\(\)")
 	func=$(awk -v l="$l" 'NR <= l && /^[a-z].*\(/ { fn = $0 } NR == l { print fn }' "$f" |
 		sed -E 's/.*[ *]([a-z_0-9]+)\(.*/\1/')
 	lib_mutant "$l" "removing $call at cmshm_remote.c:$l ($func)" "" \
-		"${l}s/cmshm_(rmb|wmb|mb)\(\);/\/* mutant: barrier removed *\/;/"
+		"${l}s/$bre\(\);/\/* mutant: barrier removed *\/;/"
 done
 lib_mutant reread-session-first \
 	"the second host control block read in the first's order (session, then state)" "" \

@@ -4,7 +4,9 @@
  * Each test corrupts one peer value and checks that the call returns
  * -CMSHM_EPROTO and that nothing was consumed or published: the private
  * index, the shared index this side writes and (producer) the data area
- * are unchanged.
+ * are unchanged. A side loads the peer's index only when its cached copy
+ * is used up, so each test puts the side where the call must load it
+ * (test_port_order.c checks that the calls before do not).
  *
  * All tests use a 256-byte ring (max_msg 120).
  *
@@ -113,23 +115,41 @@ static void cons_head_backwards(void **state)
 {
 	struct tregion *t = *state;
 	const void *p;
-	uint32_t len;
+	uint32_t len, i;
 
 	cons_at(t, 24);
 	put_rec(t, 24, 8);
 	put_rec(t, 40, 8);
 	put_rec(t, 56, 8);
 	*t->cons.head = 24 + 48;
-	assert_int_equal(cmshm_ring_peek(&t->cons, &p, &len), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cmshm_ring_read(&t->cons, (uint8_t[8]){ 0 },
+						 8, &len), 0);
 	assert_int_equal(t->cons.peer, 72);
-	/* head moves back to 48: still ahead of our tail, but backwards */
+	/* all consumed: the next peek loads head, which moved back */
 	*t->cons.head = 48;
 	cons_expect_eproto(t);
 	*t->cons.head = 24;
 	cons_expect_eproto(t);
+	/*
+	 * Only a pad left below the cached head (position 240, head 256):
+	 * the next peek loads head, and one that moved back to 248 is still
+	 * ahead of our tail, but backwards.
+	 */
+	cons_at(t, 240);
+	put_rec(t, 240, CMSHM_REC_PAD);
+	*t->cons.head = 256;
+	assert_int_equal(cmshm_ring_peek(&t->cons, &p, &len), -CMSHM_EAGAIN);
+	assert_int_equal(t->cons.peer, 256);
+	*t->cons.head = 248;
+	cons_expect_eproto(t);
 	/* control: the same or a later head is fine */
-	*t->cons.head = 72;
+	*t->cons.head = 256;
+	assert_int_equal(cmshm_ring_peek(&t->cons, &p, &len), -CMSHM_EAGAIN);
+	put_rec(t, 0, 8);
+	*t->cons.head = 256 + 16;
 	assert_int_equal(cmshm_ring_peek(&t->cons, &p, &len), 0);
+	assert_int_equal(len, 8);
 }
 
 static void cons_len_zero(void **state)
@@ -184,8 +204,11 @@ static void cons_record_beyond_head(void **state)
 	put_rec(t, 24, 100);		/* 112-byte record */
 	*t->cons.head = 24 + 16;
 	cons_expect_eproto(t);
+	/* the cached head stays (fail closed): start again for each value */
+	cons_at(t, 24);
 	*t->cons.head = 24 + 104;	/* one slot short */
 	cons_expect_eproto(t);
+	cons_at(t, 24);
 	*t->cons.head = 24 + 112;
 	assert_int_equal(cmshm_ring_peek(&t->cons, &(const void *){ NULL },
 					 &(uint32_t){ 0 }), 0);
@@ -201,6 +224,7 @@ static void cons_pad_at_zero(void **state)
 	*t->cons.head = RING + 32;
 	cons_expect_eproto(t);
 	/* also when the skip it implies (a whole ring) is not beyond head */
+	cons_at(t, RING);
 	*t->cons.head = RING + RING;
 	cons_expect_eproto(t);
 }
@@ -252,8 +276,11 @@ static void cons_pad_then_bad_len(void **state)
 }
 
 /*
- * Producer side: the producer wrote 3 records of 24 bytes (own 72), the
- * consumer released one (tail 24) and the producer has seen it.
+ * Producer side: the producer wrote 10 records of 24 bytes (own 240), the
+ * consumer released one (tail 24) and the producer has seen it: the room
+ * its cached tail leaves is 40 bytes, too little for a maximum-size
+ * message (128 bytes after a 16-byte pad), so a call for one loads the
+ * tail.
  */
 static void prod_prepare(struct tregion *t)
 {
@@ -262,28 +289,31 @@ static void prod_prepare(struct tregion *t)
 	int i;
 
 	memset(buf, 0x77, sizeof(buf));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 10; i++)
 		assert_int_equal(cmshm_ring_write(&t->prod, buf, 16), 0);
 	assert_int_equal(cmshm_ring_read(&t->cons, buf, 16, &len), 0);
 	assert_int_equal(*t->prod.tail, 24);
-	assert_int_equal(cmshm_ring_can_write(&t->prod, 8), 1);
+	assert_int_equal(cmshm_ring_can_write(&t->prod, 16), 1);
 	assert_int_equal(t->prod.peer, 24);
-	assert_int_equal(t->prod.own, 72);
+	assert_int_equal(t->prod.own, 240);
 }
 
 static void prod_expect_eproto(struct tregion *t)
 {
 	uint32_t own = t->prod.own, head = *t->prod.head;
-	uint32_t tail = *t->prod.tail;
-	uint8_t snap[RING], buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint32_t tail = *t->prod.tail, peer = t->prod.peer;
+	uint32_t max = t->prod.max_msg;
+	uint8_t snap[RING], buf[RING / 2];
 	void *p = NULL;
 
+	memset(buf, 0x3c, sizeof(buf));
 	memcpy(snap, t->prod.data, RING);
-	assert_int_equal(cmshm_ring_reserve(&t->prod, 8, &p), -CMSHM_EPROTO);
+	assert_int_equal(cmshm_ring_reserve(&t->prod, max, &p), -CMSHM_EPROTO);
 	assert_null(p);
 	assert_int_equal(t->prod.pending, 0);
-	assert_int_equal(cmshm_ring_can_write(&t->prod, 8), -CMSHM_EPROTO);
-	assert_int_equal(cmshm_ring_write(&t->prod, buf, 8), -CMSHM_EPROTO);
+	assert_int_equal(t->prod.peer, peer);
+	assert_int_equal(cmshm_ring_can_write(&t->prod, max), -CMSHM_EPROTO);
+	assert_int_equal(cmshm_ring_write(&t->prod, buf, max), -CMSHM_EPROTO);
 	assert_int_equal(t->prod.own, own);
 	assert_int_equal(*t->prod.head, head);
 	assert_int_equal(*t->prod.tail, tail);
@@ -310,13 +340,14 @@ static void prod_tail_beyond_head(void **state)
 	struct tregion *t = *state;
 
 	prod_prepare(t);
-	*t->prod.tail = 72 + 8;
+	*t->prod.tail = 240 + 8;
 	prod_expect_eproto(t);
-	*t->prod.tail = 72 + RING;
+	*t->prod.tail = 240 + RING;
 	prod_expect_eproto(t);
 	/* control: tail == head (all consumed) is fine */
-	*t->prod.tail = 72;
-	assert_int_equal(cmshm_ring_can_write(&t->prod, 8), 1);
+	*t->prod.tail = 240;
+	assert_int_equal(cmshm_ring_can_write(&t->prod, t->prod.max_msg), 1);
+	assert_int_equal(t->prod.peer, 240);
 }
 
 static void prod_tail_backwards(void **state)
@@ -330,9 +361,11 @@ static void prod_tail_backwards(void **state)
 	prod_expect_eproto(t);
 	*t->prod.tail = 0xfffffff8u;
 	prod_expect_eproto(t);
-	/* control: the same tail again is fine */
+	/* control: the same tail again is valid (but leaves too little room) */
 	*t->prod.tail = 24;
-	assert_int_equal(cmshm_ring_can_write(&t->prod, 8), 1);
+	assert_int_equal(cmshm_ring_can_write(&t->prod, t->prod.max_msg), 0);
+	assert_int_equal(cmshm_ring_reserve(&t->prod, t->prod.max_msg,
+					    &(void *){ NULL }), -CMSHM_EAGAIN);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -19,7 +19,10 @@
 #define CMSHM_EPROTO	EPROTO
 
 /** enum tr_kind - kinds of recorded events. */
-enum tr_kind { TR_LOAD, TR_STORE, TR_RMB, TR_WMB, TR_MB, TR_CLEAN, TR_INVAL };
+enum tr_kind {
+	TR_LOAD, TR_STORE, TR_RMB, TR_WMB, TR_MB, TR_ACQ, TR_REL, TR_CLEAN,
+	TR_INVAL
+};
 
 /**
  * struct tr_ev - one recorded event.
@@ -33,7 +36,7 @@ struct tr_ev {
 	uint32_t value;
 };
 
-#define TR_MAX	4096
+#define TR_MAX	32768
 
 /* One log per test binary (the binary includes this header once). */
 static struct tr_ev tr_log[TR_MAX];
@@ -68,6 +71,8 @@ static inline void tr_store32(volatile uint32_t *p, uint32_t v)
 #define cmshm_rmb()		tr_add(TR_RMB, NULL, 0)
 #define cmshm_wmb()		tr_add(TR_WMB, NULL, 0)
 #define cmshm_mb()		tr_add(TR_MB, NULL, 0)
+#define cmshm_acquire_fence()	tr_add(TR_ACQ, NULL, 0)
+#define cmshm_release_fence()	tr_add(TR_REL, NULL, 0)
 #define cmshm_cache_clean(p, n)	tr_add(TR_CLEAN, (p), (uint32_t)(n))
 #define cmshm_cache_invalidate(p, n) tr_add(TR_INVAL, (p), (uint32_t)(n))
 

@@ -42,7 +42,15 @@
 
 #include "fault.h"
 
-/* Seconds the host gets to react to a fatal corruption. */
+/*
+ * Seconds the host gets to react to a fatal corruption. A corrupted index
+ * is loaded only when the host's cached copy is used up (its writers
+ * filled the room our last tail left, its readers consumed the records up
+ * to our last head), which our frozen ring work makes happen, not always
+ * within this time: the index corruptions it gives up on are counted
+ * (idx_expired). A longer time does not help: it lets fewer index
+ * corruptions be applied, and fewer are detected.
+ */
 #define FAULT_FATAL_TIMEOUT	0.020
 /* Most corruptions applied at one wakeup / reserved for records. */
 #define FAULT_TOKEN_CAP		32.0
@@ -223,6 +231,8 @@ int fault_begin(struct remote *rm)
 		}
 	}
 	if (f->fatal && now - f->fatal_at > FAULT_FATAL_TIMEOUT) {
+		if (f->frozen)
+			rm->st.idx_expired++;
 		f->fatal = 0;
 		f->frozen = 0;
 	}
@@ -375,6 +385,8 @@ void fault_on_reset(struct remote *rm, int own_restart)
 {
 	struct remote_fault *f = &rm->fault;
 
+	if (f->frozen)
+		rm->st.idx_detected++;
 	f->fatal = 0;
 	f->frozen = 0;
 	if (own_restart) {

@@ -130,10 +130,16 @@ struct remote_opts {
  * ring errors this program saw because of its own corruptions (recovered
  * by a restart, not counted in @proto_errors); @fault_restarts are the
  * restarts it did to repair its own control block or to end the fault
- * phase cleanly. @flood_db counts flooded doorbells (also in @db_out),
- * @mutes the silent periods. @sink_empty counts the sink's looks that found
- * the h2r ring empty (after each it waits for data: it asked Linux for a
- * doorbell); a sink that is the bottleneck (--rate) rarely finds it empty.
+ * phase cleanly. Of the corrupted indices (@corrupt_r2h_head and
+ * @corrupt_h2r_tail), @idx_detected were followed by a reset while still
+ * in place (the host loaded the bad value and restarted), @idx_expired
+ * were given up after the host's time to react (it did not load the index
+ * in time, as it loads it only when its cached copy is used up, or the
+ * value was one it cannot tell from a valid one). @flood_db counts
+ * flooded doorbells (also in @db_out), @mutes the silent periods.
+ * @sink_empty counts the sink's looks that found the h2r ring empty
+ * (after each it waits for data: it asked Linux for a doorbell); a sink
+ * that is the bottleneck (--rate) rarely finds it empty.
  */
 struct remote_stats {
 	uint64_t link_ups;
@@ -160,6 +166,8 @@ struct remote_stats {
 	uint64_t corrupt_host;
 	uint64_t fault_errors;
 	uint64_t fault_restarts;
+	uint64_t idx_detected;
+	uint64_t idx_expired;
 	uint64_t flood_db;
 	uint64_t mutes;
 	uint64_t sink_ok;

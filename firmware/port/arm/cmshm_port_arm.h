@@ -7,9 +7,11 @@
  * Barriers. The host is another cluster, outside this core's inner
  * shareable domain, and the region is Normal memory (or Device/Strongly-
  * ordered where the MPU says so), so the full-system forms are used:
- *   cmshm_rmb(), cmshm_wmb(), cmshm_mb(): DMB SY. A DMB orders this core's
- *   explicit memory accesses, as every other observer sees them (Armv7-M
- *   ARM, DDI 0403E, A3.7.3; Armv7-A/R ARM, DDI 0406C, A3.8.3).
+ *   cmshm_rmb(), cmshm_wmb(), cmshm_mb(), cmshm_acquire_fence(),
+ *   cmshm_release_fence(): DMB SY. A DMB orders this core's explicit
+ *   memory accesses, as every other observer sees them (Armv7-M ARM,
+ *   DDI 0403E, A3.7.3; Armv7-A/R ARM, DDI 0406C, A3.8.3), loads against
+ *   later stores included, which the two fences need (cmshm_port.h).
  *   cmshm_doorbell_barrier(): DSB SY, before the library calls the doorbell
  *   function: the stores to the region complete before the mailbox
  *   register write that interrupts the host can take effect (a DMB would
@@ -78,6 +80,8 @@ static inline void cmshm_arm_dsb(void)
 #define cmshm_rmb()		cmshm_arm_dmb()
 #define cmshm_wmb()		cmshm_arm_dmb()
 #define cmshm_mb()		cmshm_arm_dmb()
+#define cmshm_acquire_fence()	cmshm_arm_dmb()
+#define cmshm_release_fence()	cmshm_arm_dmb()
 #define cmshm_doorbell_barrier()	cmshm_arm_dsb()
 
 #ifndef CMSHM_ARM_DCACHE
