@@ -22,6 +22,12 @@
  *       error does what the Linux driver does (restart with a new
  *       session), and only "never twice, never corrupted" is checked.
  *
+ *       restart_*_lazy: the same (strict; a host producer sends up to 3
+ *       messages before it knows of the restart), but the host follows
+ *       the link only when the driver does since it stopped following on
+ *       every read() and write(): while down, after a doorbell from the
+ *       remote, after a ring call's -CMSHM_EPROTO that is a restart.
+ *
  *       restart_read_peer: the remote's restart racing one
  *       cmshm_link_read_peer() of the host, searched exhaustively within
  *       a preemption bound (see below).
@@ -185,19 +191,83 @@ typedef handshake<MODEL_REMOTE> handshake_remote_first;
  * that gets a protocol error restarts itself with a new session, each
  * thread stops after MODEL_BUDGET polls, and only "never twice, never
  * corrupted" is checked.
+ *
+ * LAZY: the host follows the link the way the driver does once it no
+ * longer follows on every read() and write() (follow()): only (a) while
+ * its link is not up, (b) after a doorbell from the remote, (c) after a
+ * ring call's -CMSHM_EPROTO that cmshm_link_peer_unchanged() called a
+ * restart; between those its ring calls use the link state it last saw,
+ * so they race the remote's restart for longer. The remote rings after
+ * cmshm_link_start() and after each CMSHM_LINK_KICK (its acknowledgement):
+ * a release increment of the host's doorbell count after its control
+ * block stores (the remote's cmshm_doorbell_barrier() and register
+ * write), which the host reads with acquire once a round (the driver's
+ * doorbell handler bumps wake_seq, which each read() and write() samples
+ * with acquire first). Doorbells after a publish are not modelled: a
+ * host that follows less often is the harder case. The remote follows on
+ * every round, as cmshm_remote_poll() does.
  */
 #define MODEL_BUDGET	60u
+/*
+ * Messages a LAZY host sends before it knows of the restart: the third
+ * needs the space of the first, so its reserve reads the tail the
+ * restarting remote zeroes, and -CMSHM_EPROTO (c) is reached.
+ */
+#define MODEL_LAZY_MSGS	3u
 
-template <unsigned PRODUCER, int STRICT>
-struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
+template <unsigned PRODUCER, int STRICT, int LAZY>
+struct restart : rl::test_suite<restart<PRODUCER, STRICT, LAZY>, 2> {
 	struct model_world m;
 	uint32_t next_session[2];
+	rl::atomic<uint32_t> doorbell;	/* LAZY: the host's doorbell count */
+	uint32_t doorbell_seen;		/* LAZY: the count at its last follow */
+	int resync;			/* LAZY: (c), the host must follow */
+	static const uint32_t before_reset = LAZY ? MODEL_LAZY_MSGS :
+		MODEL_LINK_MSGS;
 
 	void before()
 	{
 		model_world_up(&m);
 		next_session[MODEL_HOST] = MODEL_H1 + 1u;
 		next_session[MODEL_REMOTE] = MODEL_R2 + 1u;
+		if (LAZY)
+			doorbell.store(0, rl::mo_relaxed, $);
+		doorbell_seen = 0;
+		resync = 0;
+	}
+
+	/* LAZY: the remote's control block changed; ring the host. */
+	void ring(unsigned side)
+	{
+		if (LAZY && side == MODEL_REMOTE)
+			doorbell.fetch_add(1, rl::mo_release, $);
+	}
+
+	/* Start @side with @session and tell the peer. */
+	void start(unsigned side, uint32_t session)
+	{
+		cmshm_link_start(&m.link[side], session);
+		ring(side);
+	}
+
+	/* cmshm_link_update() on @side when it would follow; 0 if not. */
+	unsigned int follow(unsigned side)
+	{
+		struct cmshm_link *l = &m.link[side];
+		unsigned int ev;
+		uint32_t db;
+
+		if (LAZY && side == MODEL_HOST) {
+			db = doorbell.load(rl::mo_acquire, $);
+			if (l->up && db == doorbell_seen && !resync)
+				return 0;
+			doorbell_seen = db;
+			resync = 0;
+		}
+		ev = cmshm_link_update(l);
+		if (ev & CMSHM_LINK_KICK)
+			ring(side);
+		return ev;
 	}
 
 	/* A ring call on @side failed with -CMSHM_EPROTO. */
@@ -207,11 +277,14 @@ struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
 
 		if (STRICT) {
 			model_eproto(l);
+		} else if (cmshm_link_peer_unchanged(l)) {
+			/* Fail closed: a violation restarts this side. */
+			start(side, next_session[side]++);
 			return;
 		}
-		/* Fail closed: a violation restarts this side. */
-		if (cmshm_link_peer_unchanged(l))
-			cmshm_link_start(l, next_session[side]++);
+		/* (c): a restart; the host follows in its next round. */
+		if (side == MODEL_HOST)
+			resync = 1;
 	}
 
 	int more(unsigned *rounds)
@@ -228,12 +301,12 @@ struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
 
 		while (more(&rounds)) {
 			if (side == MODEL_REMOTE && !reset_seen && seq > 1u) {
-				cmshm_link_start(l, MODEL_R2);
+				start(side, MODEL_R2);
 				reset_seen = 1;
 			}
-			if (cmshm_link_update(l) & CMSHM_LINK_RESET)
+			if (follow(side) & CMSHM_LINK_RESET)
 				reset_seen = 1;
-			if (!l->up || (!reset_seen && seq > MODEL_LINK_MSGS)) {
+			if (!l->up || (!reset_seen && seq > before_reset)) {
 				model_pause();
 				continue;
 			}
@@ -259,10 +332,10 @@ struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
 
 		while (more(&rounds)) {
 			if (side == MODEL_REMOTE && !restarted && last) {
-				cmshm_link_start(l, MODEL_R2);
+				start(side, MODEL_R2);
 				restarted = 1;
 			}
-			cmshm_link_update(l);
+			follow(side);
 			if (!l->up) {
 				model_pause();
 				continue;
@@ -291,10 +364,12 @@ struct restart : rl::test_suite<restart<PRODUCER, STRICT>, 2> {
 	}
 };
 
-typedef restart<MODEL_REMOTE, 1> restart_producer;
-typedef restart<MODEL_HOST, 1> restart_consumer;
-typedef restart<MODEL_REMOTE, 0> restart_producer_failclosed;
-typedef restart<MODEL_HOST, 0> restart_consumer_failclosed;
+typedef restart<MODEL_REMOTE, 1, 0> restart_producer;
+typedef restart<MODEL_HOST, 1, 0> restart_consumer;
+typedef restart<MODEL_REMOTE, 0, 0> restart_producer_failclosed;
+typedef restart<MODEL_HOST, 0, 0> restart_consumer_failclosed;
+typedef restart<MODEL_REMOTE, 1, 1> restart_producer_lazy;
+typedef restart<MODEL_HOST, 1, 1> restart_consumer_lazy;
 
 /*
  * restart_read_peer: a remote restart racing the host's
