@@ -8,14 +8,18 @@
  *
  * -l: write each scenario's relacy output (on failure: the interleaving,
  *     every shared access with its value and source line) to
- *     LOGDIR/<scenario>.log; -i: iterations of every scenario instead of
- *     its default; -q: no history excerpt in the TAP diagnostics.
+ *     LOGDIR/<scenario>.log; -i: iterations of every random-scheduler
+ *     scenario instead of its default; -q: no history excerpt in the TAP
+ *     diagnostics.
  *
  * The scheduler is relacy's random scheduler (it explores both the thread
  * interleaving and which store each relaxed load returns, up to 2 stores
  * back in a word's history); relacy's full search scheduler only lets a
  * load return the latest or the previous store, and does not finish on
  * these polling loops. Iteration i uses seed i, so runs are reproducible.
+ * A scenario without polling loops that targets one race runs relacy's
+ * context-bounded tree search instead (run_bound()): exhaustive up to a
+ * number of preemptions, whatever -i says.
  *
  * Copyright (C) 2026 The cmshm authors
  */
@@ -37,7 +41,7 @@
  * struct scenario - one model check.
  * @name:  command-line and log name.
  * @desc:  what it checks (TAP description).
- * @iters: default iteration count.
+ * @iters: default iteration count (random scheduler; 0 with run_bound()).
  * @run:   runs relacy with the given parameters.
  */
 struct scenario {
@@ -49,6 +53,20 @@ struct scenario {
 
 template <class T> static bool run_one(rl::test_params &p)
 {
+	return rl::simulate<T>(p);
+}
+
+/*
+ * Exhaustive within a bound: relacy's context-bounded tree search, for a
+ * scenario without polling loops. Every interleaving with at most BOUND
+ * preemptions (a switch away from a thread that could go on), and for
+ * each relaxed load both the latest and the previous store, is run once;
+ * the iteration count is the size of that tree, not a budget.
+ */
+template <class T, unsigned BOUND> static bool run_bound(rl::test_params &p)
+{
+	p.search_type = rl::sched_bound;
+	p.context_bound = BOUND;
 	return rl::simulate<T>(p);
 }
 
@@ -75,6 +93,15 @@ static const struct scenario scenarios[] = {
 	{ "restart_consumer_failclosed",
 	  "(d) as restart_consumer, protocol errors fail closed",
 	  200000, run_one<restart_consumer_failclosed> },
+	{ "restart_producer_lazy",
+	  "(d) as restart_producer, the host following the link lazily",
+	  200000, run_one<restart_producer_lazy> },
+	{ "restart_consumer_lazy",
+	  "(d) as restart_consumer, the host following the link lazily",
+	  200000, run_one<restart_consumer_lazy> },
+	{ "restart_read_peer",
+	  "(d) a restart racing read_peer; the old READY never taken for the new session",
+	  0, run_bound<restart_read_peer, RP_BOUND> },
 	{ "doorbell_coalesced",
 	  "(e) driver replica: a coalesced kick's message has a doorbell",
 	  1000000, run_one<doorbell_coalesced> },
@@ -244,7 +271,13 @@ static int run_scenario(const struct scenario *s, unsigned n,
 	while ((got = fread(buf, 1, sizeof(buf), log)) > 0)
 		out.append(buf, got);
 	fclose(log);
-	if (ok) {
+	if (ok && p.search_type == rl::sched_bound) {
+		/* stop_iteration: the last one, counted from 0 */
+		printf("ok %u - %s %s (%lu iterations, all of them with "
+		       "context bound %u, %.1f s)\n", n, s->name, s->desc,
+		       (unsigned long)p.stop_iteration + 1ul,
+		       p.context_bound, secs);
+	} else if (ok) {
 		printf("ok %u - %s %s (%lu iterations, random scheduler, "
 		       "%.1f s)\n", n, s->name, s->desc,
 		       (unsigned long)p.iteration_count, secs);
