@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# Ties the driver replica of scenario_doorbell.h to the driver text: for
-# every statement sequence the replica copies, check that the driver
+# Ties the driver replicas of scenario_doorbell.h and scenario_batch.h to
+# the driver text: for every statement sequence a replica copies, check
+# that the driver
 # function still holds it, in that order and adjacent where the replica
 # relies on adjacency. One TAP line per sequence. A "not ok" means the
-# driver changed under the model: update scenario_doorbell.h (and this
-# script) to the new sequence, then make check-model-mutants.
+# driver changed under the model: update the scenario (and this script)
+# to the new sequence, then make check-model-mutants.
 #
 #   tests/model/check-driver-sequences.sh [DRIVER_DIR]
 #
@@ -87,7 +88,7 @@ check_absent()
 	fi
 }
 
-echo "1..9"
+echo "1..11"
 
 # doorbell_coalesced: send(), MODEL_DB_MB_BEFORE_SEND.
 check "$CORE" cmshm_doorbell_send \
@@ -125,5 +126,15 @@ check "$FOPS" cmshm_io_begin \
 check "$FOPS" cmshm_wait \
 	"driver sequence: the reader sleeps until wake_seq != its sample" \
 	'wait_event_interruptible\(cmshm->wq, atomic_read\(&cmshm->wake_seq\) != seq\);'
-[ "$n" -eq 9 ] || { echo "not ok - plan says 9, ran $n"; rc=1; }
+# batch_space, batch_flush: read() releases, then rings only if
+# cmshm_link_peer_wants_space() says so (held above half).
+check "$FOPS" cmshm_read \
+	"driver sequence: read = release, then kick if peer_wants_space()" \
+	'cmshm_ring_release\(&cmshm->rx\);[^}]* if \(cmshm_link_peer_wants_space\(&cmshm->link\)\) cmshm_kick\(cmshm\);'
+# batch_flush, MODEL_HELD_SPACE_FLUSH: io_begin looks, wants, looks again,
+# then rings a held space doorbell before it unlocks and waits.
+check "$FOPS" cmshm_io_begin \
+	"driver sequence: io_begin = want, look again, held_space() kick, then wait" \
+	'ret = cmshm_io_try\(cmshm, io\); if \(ret == -EAGAIN && cmshm_link_want\(&cmshm->link, [^;]*\)\) ret = cmshm_io_try\(cmshm, io\); if \(!ret\) \{[^}]*return 0; \} if \(ret == -EAGAIN && cmshm_link_held_space\(&cmshm->link\)\) cmshm_kick\(cmshm\);.* ret = cmshm_wait\(cmshm, file, seq\);'
+[ "$n" -eq 11 ] || { echo "not ok - plan says 11, ran $n"; rc=1; }
 exit $rc

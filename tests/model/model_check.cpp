@@ -36,6 +36,7 @@
 #include "scenario_doorbell.h"
 #include "scenario_remote.h"
 #include "scenario_notify.h"
+#include "scenario_batch.h"
 
 /**
  * struct scenario - one model check.
@@ -117,6 +118,12 @@ static const struct scenario scenarios[] = {
 	{ "notify_space",
 	  "(g) doorbell suppression: a producer that asked for space is rung",
 	  200000, run_one<notify_space> },
+	{ "batch_space",
+	  "(h) space in batches: a producer is rung by a release at or below half",
+	  200000, run_one<batch_space> },
+	{ "batch_flush",
+	  "(h) space in batches: a held doorbell is rung before the host waits",
+	  200000, run_one<batch_flush> },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))

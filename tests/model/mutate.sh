@@ -12,13 +12,17 @@
 # The sites are found by grep, so new barriers are mutants as soon as they
 # are written: e.g. the cmshm_mb() of cmshm_link_want() and of
 # cmshm_link_peer_wants() (doorbell suppression), caught by notify_data and
-# notify_space (scenario_notify.h).
+# notify_space (scenario_notify.h), and the latter also by batch_space
+# (scenario_batch.h: the release that gets r2h to half or below).
 #
-# Then the driver replica (scenario_doorbell.h): each ordering of the
-# driver it copies is weakened in turn through its macro (MODEL_DEFS,
-# build/model/mutants/driver-<name>/), and doorbell_coalesced and
-# wake_no_miss run; last, the orderings of fec8b60 (before the fixes)
-# together. Caught as above. Not catchable, reported as SKIP:
+# Then the driver replicas (scenario_doorbell.h, scenario_batch.h): each
+# ordering of the driver they copy is weakened in turn through its macro
+# (MODEL_DEFS, build/model/mutants/driver-<name>/), and doorbell_coalesced,
+# wake_no_miss, batch_space and batch_flush run; then the orderings of
+# fec8b60 (before the fixes) together; last, cmshm_io_begin() without its
+# cmshm_link_held_space() flush before it waits (batch_flush: a held space
+# doorbell and a blocking sender deadlock). Caught as above. Not
+# catchable, reported as SKIP:
 # - relaxed atomic_cmpxchg()/atomic_xchg() in cmshm_doorbell_done(): not
 #   needed. The xchg that takes over a coalesced kick is followed by the
 #   mb() of the doorbell it sends, an acquire fence after a load that read
@@ -87,8 +91,9 @@ db-done-relaxed|-DMODEL_DB_DONE_ORDER=rl::mo_relaxed|relaxed atomic_cmpxchg()/at
 wake-no-mb|-DMODEL_WAKE_MB_BEFORE_INC=0|no smp_mb__before_atomic() before atomic_inc(&wake_seq) in cmshm_wake()
 wake-sample-relaxed|-DMODEL_WAKE_SAMPLE_ORDER=rl::mo_relaxed|relaxed first wake_seq sample in cmshm_io_begin()
 fec8b60|-DMODEL_DB_MB_BEFORE_SEND=0 -DMODEL_WAKE_MB_BEFORE_INC=0 -DMODEL_WAKE_SAMPLE_ORDER=rl::mo_relaxed|the orderings of fec8b60 (no mb() before the doorbell, no barrier before atomic_inc(&wake_seq), relaxed sample)
+batch-no-flush|-DMODEL_HELD_SPACE_FLUSH=0|no cmshm_link_held_space() flush before cmshm_io_begin() waits
 "
-drv_scenarios="doorbell_coalesced wake_no_miss"
+drv_scenarios="doorbell_coalesced wake_no_miss batch_space batch_flush"
 
 # file:line of every barrier statement of the endpoint library.
 lib_sites=$(cd "$REPO/firmware/endpoint" &&

@@ -44,6 +44,10 @@
  * Property: the consumer gets every message, in order, intact; a sleeper
  * is never left asleep with its wait satisfied and no doorbell coming.
  *
+ * notify_space is an instance of notify_space_test (a producer that waits
+ * for space, notify_send(), and a polling consumer), which batch_space of
+ * scenario_batch.h instantiates for r2h with space doorbells in batches.
+ *
  * A doorbell is a relaxed increment of the peer's doorbell count (the
  * register write) after a full barrier (ring_host()'s
  * cmshm_doorbell_barrier()); a sleeper samples its count with an acquire
@@ -243,20 +247,76 @@ struct notify_data : rl::test_suite<notify_data, 2> {
 	}
 };
 
-struct notify_space : rl::test_suite<notify_space, 2> {
+/*
+ * A producer that waits for space, in the endpoint library's sequence
+ * (cmshm_remote_reserve(), cmshm_remote_commit()): sample the doorbell
+ * count @db (acquire: the doorbell handler's register read orders the
+ * ring loads after it), look (reserve @len in @l's tx ring); full: ask for
+ * space (want = 1, mb) and look again; still full: @s->sleep(sample),
+ * false if it never wakes. Found room: unwant, fill with message @seq,
+ * commit, note @seq in @committed (model only), ring @peer_db only if the
+ * peer wants data: cmshm_link_peer_wants()'s mb orders the head store
+ * before the want load.
+ *
+ * Return: 0, or -1 if the producer never woke.
+ */
+template <class S>
+static inline int notify_send(S *s, struct cmshm_link *l,
+			      rl::atomic<uint32_t> *db,
+			      rl::atomic<uint32_t> *peer_db,
+			      rl::atomic<uint32_t> *committed,
+			      uint32_t seq, uint32_t len)
+{
+	uint32_t sample;
+	void *p;
+	int err;
+
+	for (;;) {
+		sample = db->load(rl::mo_acquire, $);
+		do
+			err = cmshm_ring_reserve(l->tx, len, &p);
+		while (err == -CMSHM_EAGAIN &&
+		       cmshm_link_want(l, CMSHM_WANT_SPACE));
+		if (err != -CMSHM_EAGAIN)
+			break;
+		if (!s->sleep(sample))
+			return -1;
+	}
+	MODEL_CHECK(!err, "producer: protocol error between honest peers");
+	cmshm_link_unwant(l, CMSHM_WANT_SPACE);
+	notify_fill(p, seq, len);
+	cmshm_ring_commit(l->tx);
+	committed->store(seq, rl::mo_relaxed, $);
+	if (cmshm_link_peer_wants(l, CMSHM_WANT_DATA))
+		notify_ring(peer_db);
+	return 0;
+}
+
+/*
+ * A producer that waits for space (notify_send()) and a consumer that
+ * polls: notify_space, and batch_space of scenario_batch.h (the other
+ * direction, space in batches). @T gives:
+ *   T::PRODUCER       the producer's thread (the other one consumes)
+ *   T::MSGS           messages sent
+ *   T::len(seq)       length of message @seq
+ *   start()           the consumer, before its first look
+ *   empty(l)          the consumer found its rx ring empty
+ *   released(l)       after each release: nonzero to ring the producer
+ */
+template <class T> struct notify_space_test : rl::test_suite<T, 2> {
 	struct model_world m;
-	rl::atomic<uint32_t> db;	/* the host's doorbell count */
-	rl::atomic<uint32_t> db_remote;	/* the remote's (data doorbells) */
-	rl::atomic<uint32_t> asleep;	/* model only: host's sample + 1 */
-	rl::atomic<uint32_t> committed;	/* model only: host's last commit */
-	rl::atomic<uint32_t> stuck;	/* model only: the host never wakes */
-	uint32_t got;		/* remote: messages received */
+	rl::atomic<uint32_t> db;	/* the producer's doorbell count */
+	rl::atomic<uint32_t> db_data;	/* the consumer's (data doorbells) */
+	rl::atomic<uint32_t> asleep;	/* model only: producer's sample + 1 */
+	rl::atomic<uint32_t> committed;	/* model only: its last commit */
+	rl::atomic<uint32_t> stuck;	/* model only: it never wakes */
+	uint32_t got;		/* consumer: messages received */
 
 	void before()
 	{
 		notify_world(&m);
 		db.store(0, rl::mo_relaxed, $);
-		db_remote.store(0, rl::mo_relaxed, $);
+		db_data.store(0, rl::mo_relaxed, $);
 		asleep.store(0, rl::mo_relaxed, $);
 		committed.store(0, rl::mo_relaxed, $);
 		stuck.store(0, rl::mo_relaxed, $);
@@ -265,8 +325,8 @@ struct notify_space : rl::test_suite<notify_space, 2> {
 
 	/*
 	 * Sleep until the doorbell count moves from @sample, telling the
-	 * remote (model only) what it sleeps on. Returns false if it never
-	 * will: the remote found it stuck.
+	 * consumer (model only) what it sleeps on. Returns false if it never
+	 * will: the consumer found it stuck.
 	 */
 	bool sleep(uint32_t sample)
 	{
@@ -280,51 +340,24 @@ struct notify_space : rl::test_suite<notify_space, 2> {
 		return true;
 	}
 
-	/*
-	 * cmshm_remote_reserve() and cmshm_remote_commit() on the host side:
-	 * sample the doorbell count, look (reserve); full: ask for space
-	 * (want = 1, mb) and look again; still full: sleep on the sample.
-	 * Found room: unwant, fill, commit, ring the remote if it wants data
-	 * (it never does here: it polls).
-	 */
-	void host()
+	/* The consumer polls: it never wants data, nor gets a doorbell. */
+	void producer()
 	{
-		struct cmshm_link *l = &m.link[MODEL_HOST];
-		uint32_t seq, len, sample;
-		void *p;
-		int err;
+		uint32_t seq;
 
-		for (seq = 1; seq <= NOTIFY_SPACE_MSGS; seq++) {
-			len = notify_space_len(seq);
-			for (;;) {
-				sample = db.load(rl::mo_acquire, $);
-				do
-					err = cmshm_ring_reserve(l->tx, len,
-								 &p);
-				while (err == -CMSHM_EAGAIN &&
-				       cmshm_link_want(l, CMSHM_WANT_SPACE));
-				if (err != -CMSHM_EAGAIN)
-					break;
-				if (!sleep(sample))
-					return;
-			}
-			MODEL_CHECK(!err,
-				    "host: protocol error between honest peers");
-			cmshm_link_unwant(l, CMSHM_WANT_SPACE);
-			notify_fill(p, seq, len);
-			cmshm_ring_commit(l->tx);
-			committed.store(seq, rl::mo_relaxed, $);
-			if (cmshm_link_peer_wants(l, CMSHM_WANT_DATA))
-				notify_ring(&db_remote);
-		}
+		for (seq = 1; seq <= T::MSGS; seq++)
+			if (notify_send(this, &m.link[T::PRODUCER], &db,
+					&db_data, &committed, seq,
+					T::len(seq)))
+				return;
 	}
 
 	/*
-	 * Model only: the host sleeps on an unchanged count and the remote
-	 * consumed everything committed, so the remote rings no more: the
-	 * host would sleep forever.
+	 * Model only: the producer sleeps on an unchanged count and the
+	 * consumer consumed everything committed, so the consumer rings no
+	 * more: the producer would sleep forever.
 	 */
-	bool host_stuck()
+	bool producer_stuck()
 	{
 		uint32_t a = asleep.fetch_add(0, rl::mo_relaxed, $);
 
@@ -333,21 +366,23 @@ struct notify_space : rl::test_suite<notify_space, 2> {
 	}
 
 	/*
-	 * The remote polls h2r; after each release (mb, tail store) it rings
-	 * the host only if the host wants space: cmshm_link_peer_wants()'s
-	 * mb orders the tail store before the want load.
+	 * The consumer polls its rx ring; after each release (mb, tail
+	 * store) it rings the producer only if released() says so.
 	 */
-	void remote()
+	void consumer()
 	{
-		struct cmshm_link *l = &m.link[MODEL_REMOTE];
+		T *t = static_cast<T *>(this);
+		struct cmshm_link *l = &m.link[1u - T::PRODUCER];
 		const void *p;
 		uint32_t len, s;
 		int err;
 
-		while (got < NOTIFY_SPACE_MSGS) {
+		t->start();
+		while (got < T::MSGS) {
 			err = cmshm_ring_peek(l->rx, &p, &len);
 			if (err == -CMSHM_EAGAIN) {
-				if (host_stuck()) {
+				t->empty(l);
+				if (producer_stuck()) {
 					stuck.store(1, rl::mo_relaxed, $);
 					return;
 				}
@@ -355,31 +390,59 @@ struct notify_space : rl::test_suite<notify_space, 2> {
 				continue;
 			}
 			MODEL_CHECK(!err,
-				    "remote: protocol error between honest peers");
-			s = notify_check(p, len, notify_space_len(got + 1u));
+				    "consumer: protocol error between honest peers");
+			s = notify_check(p, len, T::len(got + 1u));
 			model_check_next(got, s);
 			cmshm_ring_release(l->rx);
 			got++;
-			if (cmshm_link_peer_wants(l, CMSHM_WANT_SPACE))
+			if (t->released(l))
 				notify_ring(&db);
 		}
 	}
 
 	void thread(unsigned t)
 	{
-		if (t == MODEL_HOST)
-			host();
+		if (t == T::PRODUCER)
+			producer();
 		else
-			remote();
+			consumer();
 	}
 
 	void after()
 	{
-		MODEL_CHECK(!stuck.load(rl::mo_relaxed, $) &&
-			    got == NOTIFY_SPACE_MSGS,
-			    "host asleep with h2r not full and no doorbell coming: missed wake-up");
-		MODEL_CHECK(db_remote.load(rl::mo_relaxed, $) == 0,
-			    "data doorbell the remote never asked for");
+		MODEL_CHECK(!stuck.load(rl::mo_relaxed, $) && got == T::MSGS,
+			    "producer asleep with its tx ring not full and no doorbell coming: missed wake-up");
+		MODEL_CHECK(db_data.load(rl::mo_relaxed, $) == 0,
+			    "data doorbell the consumer never asked for");
+	}
+};
+
+/*
+ * The host produces into h2r and waits for space; the remote polls and
+ * rings after every release if the host wants space.
+ */
+struct notify_space : notify_space_test<notify_space> {
+	static const unsigned PRODUCER = MODEL_HOST;
+	static const uint32_t MSGS = NOTIFY_SPACE_MSGS;
+
+	static uint32_t len(uint32_t seq)
+	{
+		return notify_space_len(seq);
+	}
+
+	void start()
+	{
+	}
+
+	void empty(struct cmshm_link *l)
+	{
+		(void)l;
+	}
+
+	/* cmshm_link_peer_wants()'s mb: tail store before want load. */
+	int released(struct cmshm_link *l)
+	{
+		return cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
 	}
 };
 
