@@ -361,7 +361,7 @@ void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
 	/* Space in batches (cmshm_link_peer_wants_space()). */
-	if (!cmshm_link_hold_space(&r->link))
+	if (!cmshm_link_hold_space(&r->link, 0))
 		ring_host(r, CMSHM_WANT_SPACE);
 }
 

@@ -359,16 +359,38 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
 
 /**
  * cmshm_link_hold_space() - after a release: may the space doorbell wait?
- * @l: the link.
+ * @l:      the link.
  *
- * Return: 1 while the feature is negotiated and more than half of the rx
- * ring is still in use, by the last head validated (never more than the
- * real fill allows): see cmshm_link_peer_wants_space() for the promise a
- * consumer that holds makes. No shared memory is touched.
+ * Holds while the feature is negotiated and more than half of the rx ring
+ * is in use. First by the cached head (no load while it shows more than
+ * half); when that shows half or less, by the head loaded again (validated
+ * as cmshm_ring_peek() does, and then the cached head): the consumer
+ * caches the head and drains that view, so the cached fill alone would
+ * fall to half once per snapshot, not once per half ring. Any head read
+ * is at most the real one (it only grows), so a hold is never longer than
+ * the real fill allows. An invalid head is not held on; the next
+ * cmshm_ring_peek() that loads it reports it. See
+ * cmshm_link_peer_wants_space() for the promise a consumer that holds
+ * makes.
+ *
+ * @reload: nonzero to load the head again when the cached one shows half
+ *          or less (the Linux driver); 0 to judge by the cached head alone
+ *          (the endpoint library, for its code size: it may then ring
+ *          earlier than needed, never later).
+ *
+ * Return: 1 to hold, 0 to look at the peer's want word now.
  */
-static inline int cmshm_link_hold_space(const struct cmshm_link *l)
+static inline int cmshm_link_hold_space(struct cmshm_link *l, int reload)
 {
-	return l->notify && l->rx->peer - l->rx->own > l->rx->size / 2u;
+	struct cmshm_ring *r = l->rx;
+	uint32_t head;
+
+	if (!l->notify)
+		return 0;
+	if (r->peer - r->own > r->size / 2u)
+		return 1;
+	return reload && !cmshm_ring_load_head(r, &head) &&
+	       head - r->own > r->size / 2u;
 }
 
 /**
@@ -398,7 +420,7 @@ static inline int cmshm_link_hold_space(const struct cmshm_link *l)
  */
 static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
 {
-	if (cmshm_link_hold_space(l)) {
+	if (cmshm_link_hold_space(l, 1)) {
 		l->want |= (uint8_t)CMSHM_SPACE_HELD;
 		return 0;
 	}
