@@ -42,32 +42,28 @@ static struct cmshm_ctrl *host_ctrl(const struct cmshm_remote *r)
 	return r->link.peer;
 }
 
-/* r->owed: the control block changed; the host must see it whatever. */
+/* r->owed: ring whatever the host wants (see ring_host()). */
 #define OWED_ALWAYS	0x4u
 
 /*
  * Ring the host now, or note it is owed (cmshm_remote_defer()). @why:
- * CMSHM_WANT_DATA after a commit, CMSHM_WANT_SPACE after a release (rung
- * only if the host wants it, cmshm_link_peer_wants()), OWED_ALWAYS after
- * a change of this side's control block.
+ * CMSHM_WANT_DATA after a commit (rung only if the host wants it,
+ * cmshm_link_peer_wants()); OWED_ALWAYS after a change of this side's
+ * control block, and for space when cmshm_link_peer_wants_space() or
+ * cmshm_link_held_space() said the host waits for it.
  */
 static void ring_host(struct cmshm_remote *r, unsigned int why)
 {
-	unsigned int owed = r->owed | why, w;
+	unsigned int owed = r->owed | why;
 
 	if (r->defer) {
 		r->owed = (uint8_t)owed;
 		return;
 	}
 	r->owed = 0;
-	if (!r->doorbell)
+	if (!r->doorbell || (!(owed & OWED_ALWAYS) &&
+			     !cmshm_link_peer_wants(&r->link, CMSHM_WANT_DATA)))
 		return;
-	for (w = CMSHM_WANT_DATA; !(owed & OWED_ALWAYS); w <<= 1) {
-		if (w > CMSHM_WANT_SPACE)
-			return;		/* nothing the host waits for */
-		if ((owed & w) && cmshm_link_peer_wants(&r->link, w))
-			break;
-	}
 	/* Our stores before the register write: see the typedef. */
 	cmshm_doorbell_barrier();
 	r->doorbell(r->db_ctx);
@@ -248,6 +244,16 @@ static uint8_t link_lost(struct cmshm_remote *r)
 	return CMSHM_REMOTE_DOWN;
 }
 
+/*
+ * The link's up, down and reset events are the endpoint's, bit for bit:
+ * cmshm_remote_poll() passes them on as they are.
+ */
+#if CMSHM_LINK_UP != CMSHM_REMOTE_UP || CMSHM_LINK_DOWN != CMSHM_REMOTE_DOWN || \
+	CMSHM_LINK_RESET != CMSHM_REMOTE_RESET
+#error "cmshm_remote_poll() passes link events on as endpoint events"
+#endif
+#define LINK_EVENTS	(CMSHM_LINK_UP | CMSHM_LINK_DOWN | CMSHM_LINK_RESET)
+
 unsigned int cmshm_remote_poll(struct cmshm_remote *r)
 {
 	unsigned int ev, lev;
@@ -266,19 +272,14 @@ unsigned int cmshm_remote_poll(struct cmshm_remote *r)
 		 * any other shows as down until its header is read.
 		 */
 		lev = cmshm_link_follow(&r->link, r->geom);
-		if (lev & CMSHM_LINK_DOWN)
-			r->events |= CMSHM_REMOTE_DOWN;
-		if (lev & CMSHM_LINK_RESET) {
+		r->events |= (uint8_t)(lev & LINK_EVENTS);
+		if (lev & CMSHM_LINK_RESET)
 			r->st.resets++;
-			r->events |= CMSHM_REMOTE_RESET;
-		}
-		if (lev & CMSHM_LINK_UP)
-			r->events |= CMSHM_REMOTE_UP;
 		if (lev & CMSHM_LINK_KICK)
 			ring_host(r, OWED_ALWAYS);
 	}
-	if (r->owed && !r->defer)
-		ring_host(r, 0);
+	if (r->owed)
+		ring_host(r, 0);	/* keeps it owed while deferred */
 	ev = r->events;
 	r->events = 0;
 	return ev;
@@ -296,9 +297,15 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_poll);
 static int ring_error(struct cmshm_remote *r, int err)
 {
 	if (err != -CMSHM_EPROTO) {
-		/* We wait for the host: ring a space doorbell we held. */
-		if (r->rx.peer != r->rx.own)
-			ring_host(r, CMSHM_WANT_SPACE);
+		/*
+		 * We wait for the host: ring a space doorbell we held, without
+		 * a look at its want word (cmshm_link_held_space() would look;
+		 * the look costs more code than the rare extra doorbell).
+		 */
+		if (r->link.want & CMSHM_SPACE_HELD) {
+			r->link.want &= (uint8_t)~CMSHM_SPACE_HELD;
+			ring_host(r, OWED_ALWAYS);
+		}
 		return err;
 	}
 	if (!cmshm_link_peer_unchanged(&r->link))
@@ -360,9 +367,9 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
 void cmshm_remote_release(struct cmshm_remote *r)
 {
 	cmshm_ring_release(&r->rx);
-	/* Space in batches (cmshm_link_peer_wants_space()). */
-	if (!cmshm_link_hold_space(&r->link, 0))
-		ring_host(r, CMSHM_WANT_SPACE);
+	/* Space in batches: the host wants it and half the ring is free. */
+	if (cmshm_link_peer_wants_space(&r->link))
+		ring_host(r, OWED_ALWAYS);
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_release);
@@ -401,7 +408,7 @@ void cmshm_remote_stop(struct cmshm_remote *r)
 {
 	uint32_t state, session;
 
-	if (!r->link.own || !r->geom_ok)
+	if (!r->geom_ok)	/* (a geometry comes with our own ctrl) */
 		return;
 	reread_host(r, &state, &session);
 	if (state != CMSHM_STATE_READY || session != r->geom)

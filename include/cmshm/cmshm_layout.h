@@ -139,6 +139,15 @@ static inline int cmshm_is_pow2(uint32_t v)
 	return v && !(v & (v - 1u));
 }
 
+/*
+ * @v a power of 2 in [@min, @max], for @min >= 1: 0 passes the first test
+ * and fails the second (0 - @min wraps above @max - @min).
+ */
+static inline int cmshm_pow2_in(uint32_t v, uint32_t min, uint32_t max)
+{
+	return !(v & (v - 1u)) && v - min <= max - min;
+}
+
 /**
  * cmshm_layout_init() - compute a v2 layout (host side, before the header
  * is written).
@@ -228,13 +237,12 @@ static inline int cmshm_header_validate(const struct cmshm_header *h,
 	int i, j;
 
 	if (h->magic != CMSHM_MAGIC || h->version != CMSHM_VERSION ||
-	    h->region_size != region_size || !cmshm_is_pow2(ls) ||
-	    ls < CMSHM_LINE_SIZE_MIN || ls > CMSHM_LINE_SIZE_MAX ||
-	    !cmshm_is_pow2(h->h2r.size) || !cmshm_is_pow2(h->r2h.size) ||
-	    h->h2r.size < CMSHM_RING_SIZE_MIN ||
-	    h->r2h.size < CMSHM_RING_SIZE_MIN ||
-	    h->h2r.size > CMSHM_RING_SIZE_MAX ||
-	    h->r2h.size > CMSHM_RING_SIZE_MAX)
+	    h->region_size != region_size ||
+	    !cmshm_pow2_in(ls, CMSHM_LINE_SIZE_MIN, CMSHM_LINE_SIZE_MAX) ||
+	    !cmshm_pow2_in(h->h2r.size, CMSHM_RING_SIZE_MIN,
+			   CMSHM_RING_SIZE_MAX) ||
+	    !cmshm_pow2_in(h->r2h.size, CMSHM_RING_SIZE_MIN,
+			   CMSHM_RING_SIZE_MAX))
 		return -CMSHM_EPROTO;
 
 	start[0] = 0;

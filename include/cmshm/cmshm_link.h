@@ -358,74 +358,65 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
 }
 
 /**
- * cmshm_link_hold_space() - after a release: may the space doorbell wait?
- * @l:      the link.
- *
- * Holds while the feature is negotiated and more than half of the rx ring
- * is in use. First by the cached head (no load while it shows more than
- * half); when that shows half or less, by the head loaded again (validated
- * as cmshm_ring_peek() does, and then the cached head): the consumer
- * caches the head and drains that view, so the cached fill alone would
- * fall to half once per snapshot, not once per half ring. Any head read
- * is at most the real one (it only grows), so a hold is never longer than
- * the real fill allows. An invalid head is not held on; the next
- * cmshm_ring_peek() that loads it reports it. See
- * cmshm_link_peer_wants_space() for the promise a consumer that holds
- * makes.
- *
- * @reload: nonzero to load the head again when the cached one shows half
- *          or less (the Linux driver); 0 to judge by the cached head alone
- *          (the endpoint library, for its code size: it may then ring
- *          earlier than needed, never later).
- *
- * Return: 1 to hold, 0 to look at the peer's want word now.
- */
-static inline int cmshm_link_hold_space(struct cmshm_link *l, int reload)
-{
-	struct cmshm_ring *r = l->rx;
-	uint32_t head;
-
-	if (!l->notify)
-		return 0;
-	if (r->peer - r->own > r->size / 2u)
-		return 1;
-	return reload && !cmshm_ring_load_head(r, &head) &&
-	       head - r->own > r->size / 2u;
-}
-
-/**
  * cmshm_link_peer_wants_space() - after a release: ring for space now, or
  * hold the doorbell back until half the ring is free?
  * @l: the link.
  *
- * Space signalled in batches, for a consumer that can keep the promise
- * below (the Linux driver; the endpoint library rings per release, or per
- * deferred pass). While more than half of the rx ring is still in use (by
- * the last head validated, so never later than the real fill allows), the
- * space doorbell is held back (CMSHM_SPACE_HELD) with no look at the want
- * word: a producer waiting for space is woken when at most half the ring
- * is in use (an empty ring included), not once per message, so a saturated
- * stream costs one doorbell per half ring. Otherwise as
- * cmshm_link_peer_wants(l, CMSHM_WANT_SPACE): the release that gets to
- * half does the barrier and the load, so the store-buffering argument is
- * unchanged.
+ * Space signalled in batches. A producer waiting for space is woken when
+ * at most half of the ring is in use (an empty ring included), not once
+ * per message, so a saturated stream costs one doorbell per half ring:
  *
- * The promise: before this side itself waits for the peer (its tx ring
- * full, its rx ring empty, or for any other reason the peer must end), it
- * calls cmshm_link_held_space() and rings if told. A peer that consumes
- * only after it has sent is then never left waiting for space on a side
- * that waits for it.
+ * 1. Without CMSHM_FEATURE_DOORBELL_WANT negotiated: 1, as every release
+ *    rang in v1.
+ * 2. More than half of the rx ring in use by the cached head: hold
+ *    (CMSHM_SPACE_HELD), with no barrier and no load.
+ * 3. cmshm_link_peer_wants(l, CMSHM_WANT_SPACE): cmshm_mb() after the
+ *    tail store of the release, then the want load, so the store-buffering
+ *    argument of cmshm_link_want() is unchanged. Not wanted: 0, nothing
+ *    held.
+ * 4. Wanted: the head loaded again (validated as cmshm_ring_peek() does;
+ *    then the cached head). More than half in use: hold; otherwise 1.
+ *    The consumer drains its cached view one snapshot at a time, so by the
+ *    cache alone it would ring once per snapshot, and then on every
+ *    release while the producer keeps the ring full. Loading the head
+ *    only when the peer wants space keeps a consumer that keeps up (the
+ *    peer never waits) at one barrier and one load per release.
+ *
+ * Any head read is at most the real one (it only grows), so a hold is
+ * never longer than the real fill allows. An invalid head is not held on
+ * (1); the next cmshm_ring_peek() reports it, since the failed load leaves
+ * the cached head as it was.
+ *
+ * The promise a consumer that holds makes: before it waits for the peer
+ * itself (its tx ring full, its rx ring empty, or for any other reason the
+ * peer must end), it calls cmshm_link_held_space() and rings if told. A
+ * peer that consumes only after it has sent is then never left waiting
+ * for space on a side that waits for it.
+ *
+ * Called by the consumer right after cmshm_ring_release() on the rx ring
+ * (the Linux driver's read(), the endpoint library's
+ * cmshm_remote_release()), in the context of that release.
  *
  * Return: 1 if the caller must ring the doorbell, 0 if not.
  */
 static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
 {
-	if (cmshm_link_hold_space(l, 1)) {
-		l->want |= (uint8_t)CMSHM_SPACE_HELD;
-		return 0;
+	struct cmshm_ring *r = l->rx;
+	uint32_t head;
+	int wants;
+
+	if (!l->notify)
+		return 1;
+	if (r->peer - r->own <= r->size / 2u) {
+		wants = cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
+		if (!wants || cmshm_ring_load_head(r, &head) ||
+		    head - r->own <= r->size / 2u) {
+			l->want &= (uint8_t)~CMSHM_SPACE_HELD;
+			return wants;
+		}
 	}
-	l->want &= (uint8_t)~CMSHM_SPACE_HELD;
-	return cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
+	l->want |= (uint8_t)CMSHM_SPACE_HELD;
+	return 0;
 }
 
 /**

@@ -83,8 +83,10 @@ struct cmshm_remote_stats {
  * @geom_ok:  nonzero if the header of @geom was valid.
  * @events:   CMSHM_REMOTE_* noted by the data functions, not yet returned.
  * @defer:    nonzero between cmshm_remote_defer() and cmshm_remote_notify().
- * @owed:     doorbells owed since the last one: CMSHM_WANT_DATA (a commit),
- *            CMSHM_WANT_SPACE (a release), or the control block changed.
+ * @owed:     doorbells owed since the last one: CMSHM_WANT_DATA (a commit:
+ *            rung if the host wants data), or one to ring whatever the
+ *            host wants (the control block changed, or a release or a
+ *            held doorbell found the host waiting for space).
  * @st:       counters.
  *
  * 128 bytes with 32-bit pointers (sizeof, checked when the firmware is
@@ -199,10 +201,10 @@ static inline uint32_t cmshm_remote_max_msg(const struct cmshm_remote *r)
  * word, full barrier, and reads the tail once more (cmshm_link_want():
  * the host then rings when it frees space); a reservation that succeeds
  * clears it. A ring still full (the caller will wait for the host) first
- * rings a space doorbell cmshm_remote_release() held back, if the host
- * wants space (protocol.rst "Space in batches").
+ * rings a space doorbell cmshm_remote_release() held back, without looking
+ * at the host's want word (protocol.rst "Space in batches").
  *
- * Context: ISR or thread. Cost: constant, 51 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 46 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  *
  * Return: as cmshm_remote_send().
@@ -236,7 +238,7 @@ void cmshm_remote_commit(struct cmshm_remote *r);
  * sets this side's "wants data" word, full barrier, and reads the head once
  * more (the host then rings when it publishes); a message found clears it.
  *
- * Context: ISR or thread. Cost: constant, 59 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 64 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  *
  * Return: 0; -CMSHM_EAGAIN if none is queued; -CMSHM_ENOTCONN as for send.
@@ -248,16 +250,20 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
  * cmshm_remote_release() - consume the peeked message.
  * @r: the endpoint, after a successful cmshm_remote_peek().
  *
- * Full barrier (the payload reads complete first), stores the h2r tail;
+ * Release fence (the payload reads complete first), stores the h2r tail;
  * then, unless deferred, rings the doorbell if the host wants space (as
- * cmshm_remote_commit() for data). Space is signalled in batches: while
- * more than half of the h2r ring is still in use the doorbell is held
- * back (cmshm_link_hold_space()), and rung when a release leaves at most
- * half in use, or before this side waits for the host: an r2h ring found
- * full by cmshm_remote_reserve() or cmshm_remote_send(), or bytes still
- * queued in cmshm_remote_tx_queued().
+ * cmshm_remote_commit() for data). Space is signalled in batches
+ * (cmshm_link_peer_wants_space()): while more than half of the h2r ring
+ * is in use, by the cached head, the doorbell is held back with no
+ * barrier and no shared-memory load; otherwise a full barrier and one
+ * load of the host's want word, and only if the host wants space, one
+ * load of the h2r head (still more than half in use: held). A held
+ * doorbell is rung when a release leaves at most half in use, or,
+ * without a look at the want word, before this side waits for the host:
+ * an r2h ring found full by cmshm_remote_reserve() or
+ * cmshm_remote_send(), or bytes still queued in cmshm_remote_tx_queued().
  *
- * Context: ISR or thread. Cost: constant, 17 instructions on x86-64 at
+ * Context: ISR or thread. Cost: constant, 22 instructions on x86-64 at
  * -O2 (callgrind, tests/bench/remote-copy.sh; the doorbell not included).
  */
 void cmshm_remote_release(struct cmshm_remote *r);
@@ -273,7 +279,7 @@ void cmshm_remote_release(struct cmshm_remote *r);
  * the r2h head, then rings the doorbell unless deferred.
  *
  * Inline, so that it costs what the zero-copy calls and cmshm_memcpy()
- * cost: a send and a receive of 8 bytes take 217 instructions on x86-64,
+ * cost: a send and a receive of 8 bytes take 222 instructions on x86-64,
  * 1.005 times reserve + commit + peek + release + two memcpy()s
  * (tests/bench/remote-copy.sh). Context: ISR or thread.
  *
@@ -347,7 +353,9 @@ int32_t cmshm_remote_tx_queued(struct cmshm_remote *r);
  * @r: the endpoint.
  *
  * Until cmshm_remote_notify(), send, commit, recv and release only note
- * that a doorbell is owed. Context: any; touches no shared memory.
+ * that a doorbell is owed (a release still looks at the host's want word,
+ * as cmshm_remote_release() says, and notes a doorbell if the host waits
+ * for space). Context: any; touches no shared memory.
  */
 static inline void cmshm_remote_defer(struct cmshm_remote *r)
 {

@@ -4,14 +4,17 @@
  * batches") with the real include/cmshm/ code: the host consumes r2h as
  * the Linux driver does, ringing after a release only if
  * cmshm_link_peer_wants_space() says so (it holds the doorbell back,
- * CMSHM_SPACE_HELD, while more than half of r2h is in use by the last head
- * it validated), and calls cmshm_link_held_space() before it waits for the
- * remote itself (cmshm_io_begin()). The remote is the endpoint library: it
- * rings after every release (cmshm_link_peer_wants()). Waits, doorbells
- * and the "asleep forever" detection are as in scenario_notify.h, whose
- * helpers are used here (notify_send(): the remote's wait for space;
- * notify_space_test: batch_space is notify_space the other way round);
- * both links are up with notify set.
+ * CMSHM_SPACE_HELD, while more than half of r2h is in use by its cached
+ * head, or, when the remote wants space, by the head it loads again after
+ * the want load), and calls cmshm_link_held_space() before it waits for
+ * the remote itself (cmshm_io_begin()). The remote rings after every
+ * release here (cmshm_link_peer_wants()); the endpoint library holds as
+ * the host does, and its flush rings a held doorbell without looking at
+ * the want word, which only adds doorbells to what is checked here.
+ * Waits, doorbells and the "asleep forever" detection are as in
+ * scenario_notify.h, whose helpers are used here (notify_send(): the
+ * remote's wait for space; notify_space_test: batch_space is notify_space
+ * the other way round); both links are up with notify set.
  *
  *   batch_space: no lost wake-up with batching. The remote produces
  *       BATCH_SPACE_MSGS messages into r2h (batch_space_len()) and, finding

@@ -330,6 +330,54 @@ static void doorbells_space_batched(void **state)
 }
 
 /*
+ * A consumer that keeps up pays one barrier and one want load per
+ * release: it loads the head again only when the producer wants space.
+ * The host peeks with two messages queued (its cached head covers both),
+ * the remote sends a third: releasing the first while the remote does not
+ * want space leaves the cached head where it was; once the remote wants
+ * space, the next release loads the head (now covering the third).
+ */
+static void doorbells_space_reload_when_wanted(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[56] = { 0 };
+	const void *p;
+	uint32_t len, head2;
+
+	up(t, HS1);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_ring_peek(&t->rx, &p, &len), 0);
+	head2 = t->rx.peer;
+	assert_int_equal(head2 - t->rx.own, 128);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	cmshm_ring_release(&t->rx);
+	assert_false(cmshm_link_peer_wants_space(&t->host));
+	assert_int_equal(t->rx.peer, head2);
+	assert_false(t->host.want & CMSHM_SPACE_HELD);
+	assert_int_equal(cmshm_link_want(&t->ep.link, CMSHM_WANT_SPACE), 1);
+	assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+	assert_true(cmshm_link_peer_wants_space(&t->host));
+	assert_int_equal(t->rx.peer, head2 + 64);
+}
+
+/*
+ * Link up; the host fills h2r (1024 bytes: 16 records of 64) and, finding
+ * it full, asks for space.
+ */
+static void fill_h2r_host_waits(struct rtest *t)
+{
+	uint8_t b[56] = { 0 };
+	uint32_t n = 0;
+
+	up(t, HS1);
+	while (cmshm_ring_write(&t->tx, b, sizeof(b)) == 0)
+		n++;
+	assert_int_equal(n, 16);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+}
+
+/*
  * The library's release path holds space doorbells the same way, and
  * rings a held one when it finds r2h full (it is about to wait for the
  * host, which may be waiting for this space). h2r is 1024 bytes.
@@ -338,15 +386,11 @@ static void doorbells_space_batched_remote(void **state)
 {
 	struct rtest *t = *state;
 	uint8_t b[56] = { 0 };
-	uint32_t len, i, n = 0, r0;
+	uint32_t len, i, r0;
 
-	up(t, HS1);
-	while (cmshm_ring_write(&t->tx, b, sizeof(b)) == 0)
-		n++;
-	assert_int_equal(n, 16);
-	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+	fill_h2r_host_waits(t);
 	r0 = t->rings;
-	for (i = 1; i <= n; i++) {
+	for (i = 1; i <= 16; i++) {
 		assert_int_equal(cmshm_remote_recv(&t->ep, b, sizeof(b), &len),
 				 0);
 		/* Held while more than half is in use; rung from half on. */
@@ -368,6 +412,43 @@ static void doorbells_space_batched_remote(void **state)
 	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)),
 			 -CMSHM_EAGAIN);
 	assert_int_equal(t->rings, r0 + 1);
+}
+
+/*
+ * The library's hold looks at the head again before it rings: a host that
+ * refilled h2r after the first space doorbell is not rung again until a
+ * half ring is free once more, although the library's cached head (the
+ * snapshot of its first peek) shows less than half in use from the next
+ * release on. Judged by that cached head alone, each of the 8 releases
+ * below would ring.
+ */
+static void doorbells_space_batched_remote_refill(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[56] = { 0 };
+	uint32_t len, i, n, r0, rung = 0;
+
+	fill_h2r_host_waits(t);
+	r0 = t->rings;
+	for (i = 1; i <= 8; i++)
+		assert_int_equal(cmshm_remote_recv(&t->ep, b, sizeof(b), &len),
+				 0);
+	assert_int_equal(t->rings, r0 + 1);
+	/* The host wakes, refills the free half and waits again. */
+	cmshm_link_unwant(&t->host, CMSHM_WANT_SPACE);
+	for (n = 0; cmshm_ring_write(&t->tx, b, sizeof(b)) == 0; n++)
+		;
+	assert_int_equal(n, 8);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+	r0 = t->rings;
+	for (i = 1; i <= 8; i++) {
+		assert_int_equal(cmshm_remote_recv(&t->ep, b, sizeof(b), &len),
+				 0);
+		if (t->rings != r0 && !rung)
+			rung = i;
+	}
+	assert_int_equal(t->rings, r0 + 1);
+	assert_int_equal(rung, 8);
 }
 
 /* A host without the feature: every publishing call rings, as in v1. */
@@ -571,7 +652,9 @@ int main(void)
 		T(doorbells),
 		T(doorbells_wanted_by_remote),
 		T(doorbells_space_batched),
+		T(doorbells_space_reload_when_wanted),
 		T(doorbells_space_batched_remote),
+		T(doorbells_space_batched_remote_refill),
 		T(doorbells_host_without_feature),
 		T(host_restart),
 		T(host_new_layout),
