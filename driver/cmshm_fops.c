@@ -65,6 +65,21 @@ static int cmshm_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * Before a caller may wait for the remote, or stops reading: ring the
+ * space doorbell read() held back (cmshm_link_peer_wants_space()), if the
+ * remote still waits for that space (cmshm_link_held_space(): full
+ * barrier, one load of its want word). Only while the link is up: the
+ * hold belongs to this session's ring. cmshm->lock held, device not gone.
+ */
+static void cmshm_ring_held_space(struct cmshm_dev *cmshm)
+{
+	lockdep_assert_held(&cmshm->lock);
+	if (cmshm->link_state == CMSHM_LINK_STATE_UP &&
+	    cmshm_link_held_space(&cmshm->link))
+		cmshm_kick(cmshm);
+}
+
 static int cmshm_release(struct inode *inode, struct file *file)
 {
 	struct cmshm_file *cf = file->private_data;
@@ -72,9 +87,8 @@ static int cmshm_release(struct inode *inode, struct file *file)
 
 	/* A reader that leaves rings a space doorbell read() held back. */
 	mutex_lock(&cmshm->lock);
-	if (!cmshm->gone && cmshm->link_state == CMSHM_LINK_STATE_UP &&
-	    cmshm_link_held_space(&cmshm->link))
-		cmshm_kick(cmshm);
+	if (!cmshm->gone)
+		cmshm_ring_held_space(cmshm);
 	mutex_unlock(&cmshm->lock);
 	put_device(&cmshm->dev);
 	kfree(cf);
@@ -199,9 +213,8 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
 				return 0;
 			}
 			/* About to wait for the remote: nothing held back. */
-			if (ret == -EAGAIN &&
-			    cmshm_link_held_space(&cmshm->link))
-				cmshm_kick(cmshm);
+			if (ret == -EAGAIN)
+				cmshm_ring_held_space(cmshm);
 			if (ret == -EPROTO &&
 			    !cmshm_ring_failed(cmshm, io->tx ?
 					       "host-to-remote ring" :
@@ -414,14 +427,9 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 	}
 	if (cf->link_gen != cmshm->link_gen)
 		mask |= EPOLLPRI;
-	/*
-	 * Nothing the caller asked for is ready, so it may sleep: ring a
-	 * space doorbell held back by read() (cmshm_link_held_space()).
-	 */
-	if (!(mask & poll_requested_events(wait) & (EPOLLIN | EPOLLOUT)) &&
-	    cmshm->link_state == CMSHM_LINK_STATE_UP &&
-	    cmshm_link_held_space(&cmshm->link))
-		cmshm_kick(cmshm);
+	/* Nothing the caller asked for is ready, so it may sleep. */
+	if (!(mask & poll_requested_events(wait) & (EPOLLIN | EPOLLOUT)))
+		cmshm_ring_held_space(cmshm);
 unlock:
 	mutex_unlock(&cmshm->lock);
 	return mask;

@@ -78,11 +78,12 @@
 #define cmshm_cache_invalidate(p, n)	do { } while (0)
 /*
  * The acquire and release fences (above) order loads before later
- * stores, which dma_rmb() and dma_wmb() alone do not
- * (Documentation/memory-barriers.txt, dma_wmb()/dma_rmb()/dma_mb()): both
- * are dma_mb(), DMB OSH on arm64, like any ordering of memory shared with
- * a device. mb() (DSB SY on arm64) would also order store->load, which
- * neither role needs.
+ * stores, which Documentation/memory-barriers.txt does not promise of
+ * dma_rmb() (loads only) or dma_wmb() (stores only): both are dma_mb(),
+ * DMB OSH on arm64. That also orders store->load, which neither role
+ * needs, but the kernel has no device barrier for load->store alone. mb()
+ * (DSB SY on arm64) would also wait for completion, which only the
+ * doorbell needs.
  */
 #define cmshm_acquire_fence()	dma_mb()
 #define cmshm_release_fence()	dma_mb()

@@ -88,7 +88,7 @@ check_absent()
 	fi
 }
 
-echo "1..11"
+echo "1..12"
 
 # doorbell_coalesced: send(), MODEL_DB_MB_BEFORE_SEND.
 check "$CORE" cmshm_doorbell_send \
@@ -134,7 +134,10 @@ check "$FOPS" cmshm_read \
 # batch_flush, MODEL_HELD_SPACE_FLUSH: io_begin looks, wants, looks again,
 # then rings a held space doorbell before it unlocks and waits.
 check "$FOPS" cmshm_io_begin \
-	"driver sequence: io_begin = want, look again, held_space() kick, then wait" \
-	'ret = cmshm_io_try\(cmshm, io\); if \(ret == -EAGAIN && cmshm_link_want\(&cmshm->link, [^;]*\)\) ret = cmshm_io_try\(cmshm, io\); if \(!ret\) \{[^}]*return 0; \} if \(ret == -EAGAIN && cmshm_link_held_space\(&cmshm->link\)\) cmshm_kick\(cmshm\);.* ret = cmshm_wait\(cmshm, file, seq\);'
-[ "$n" -eq 11 ] || { echo "not ok - plan says 11, ran $n"; rc=1; }
+	"driver sequence: io_begin = want, look again, ring_held_space(), then wait" \
+	'ret = cmshm_io_try\(cmshm, io\); if \(ret == -EAGAIN && cmshm_link_want\(&cmshm->link, [^;]*\)\) ret = cmshm_io_try\(cmshm, io\); if \(!ret\) \{[^}]*return 0; \} if \(ret == -EAGAIN\) cmshm_ring_held_space\(cmshm\);.* ret = cmshm_wait\(cmshm, file, seq\);'
+check "$FOPS" cmshm_ring_held_space \
+	"driver sequence: ring_held_space = kick if held_space() (link up)" \
+	'if \(cmshm->link_state == CMSHM_LINK_STATE_UP && cmshm_link_held_space\(&cmshm->link\)\) cmshm_kick\(cmshm\);'
+[ "$n" -eq 12 ] || { echo "not ok - plan says 12, ran $n"; rc=1; }
 exit $rc
