@@ -6,7 +6,7 @@
  * index, the shared index this side writes and (producer) the data area
  * are unchanged. A side loads the peer's index only when its cached copy
  * is used up, so each test puts the side where the call must load it
- * (test_port_order.c checks that the calls before do not).
+ * (test_port_cache.c checks that the calls before do not).
  *
  * All tests use a 256-byte ring (max_msg 120).
  *
