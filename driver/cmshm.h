@@ -171,6 +171,9 @@ struct cmshm_file {
 /* cmshm_fops.c */
 extern const struct file_operations cmshm_fops;
 
+/* cmshm_mmap.c */
+int cmshm_mmap(struct file *file, struct vm_area_struct *vma);
+
 /* cmshm_sysfs.c */
 extern const struct attribute_group *cmshm_groups[];
 

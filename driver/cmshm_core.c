@@ -5,10 +5,11 @@
  * Binds to a "cmshm,shared-memory" device-tree node whose memory-region is
  * a no-map reserved-memory region, maps it write-combined, writes the
  * protocol header (include/cmshm/cmshm_layout.h), and exposes /dev/cmshmN
- * (cmshm_fops.c) and its sysfs attributes (cmshm_sysfs.c). Doorbells go
- * through the mailbox framework ("tx"/"rx" channels, or one bidirectional
- * channel); without mboxes an hrtimer polls (cmshm_doorbell.c). This file
- * has the probe, the link handshake's driver side and unbind.
+ * (cmshm_fops.c, its mmap() in cmshm_mmap.c) and its sysfs attributes
+ * (cmshm_sysfs.c). Doorbells go through the mailbox framework ("tx"/"rx"
+ * channels, or one bidirectional channel); without mboxes an hrtimer
+ * polls (cmshm_doorbell.c). This file has the probe, the link handshake's
+ * driver side and unbind.
  *
  * Lifetime: struct cmshm_dev embeds the class device; open files hold a
  * reference, so the struct outlives an unbind. Everything probe sets up is

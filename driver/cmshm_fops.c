@@ -8,6 +8,7 @@
  *            blocks while the ring is full or the link is down
  *   poll()   see cmshm_poll() and include/uapi/linux/cmshm.h
  *   mmap()   the application area, MAP_SHARED, write-combined
+ *            (cmshm_mmap.c)
  *   ioctl()  CMSHM_IOC_INFO
  *
  * After the remote restarted, read() and write() each return -ECONNRESET
@@ -433,71 +434,6 @@ static __poll_t cmshm_poll(struct file *file, poll_table *wait)
 unlock:
 	mutex_unlock(&cmshm->lock);
 	return mask;
-}
-
-/*
- * A page of the application area is touched. Each page is inserted on its
- * first fault, under cmshm->lock, so that one inserted before unbind marks
- * the device gone is removed by cmshm_unregister()'s zap, and none is
- * inserted after: a mapping used after unbind raises SIGBUS. The mapping
- * holds the file, so the device outlives it.
- */
-static vm_fault_t cmshm_vm_fault(struct vm_fault *vmf)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	struct cmshm_file *cf = vma->vm_file->private_data;
-	struct cmshm_dev *cmshm = cf->cmshm;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
-
-	mutex_lock(&cmshm->lock);
-	/* cmshm_mmap() checked the range; vm_pgoff cannot change since. */
-	if (!cmshm->gone)
-		ret = vmf_insert_pfn(vma, vmf->address,
-				     PHYS_PFN(cmshm->phys +
-					      cmshm->layout.app_offset) +
-				     vmf->pgoff);
-	mutex_unlock(&cmshm->lock);
-	return ret;
-}
-
-static const struct vm_operations_struct cmshm_vm_ops = {
-	.fault = cmshm_vm_fault,
-};
-
-/**
- * cmshm_mmap() - map the application area, MAP_SHARED, write-combined.
- * @file: an open /dev/cmshmN.
- * @vma:  the new mapping; its offset is into the application area.
- *
- * Process context, mmap_lock held for writing. Maps nothing yet: pages are
- * inserted by cmshm_vm_fault() and removed at unbind.
- *
- * Return: 0; -EINVAL for a private mapping or a range outside the area;
- * -EPERM for PROT_EXEC; -ENODEV after unbind.
- */
-static int cmshm_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	struct cmshm_file *cf = file->private_data;
-	struct cmshm_dev *cmshm = cf->cmshm;
-	unsigned long pages = cmshm->layout.app_size >> PAGE_SHIFT;
-
-	/* VM_MAYSHARE: VM_SHARED is cleared for a read-only fd. */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	/* app_offset and app_size are page multiples (cmshm_layout_init()). */
-	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
-		return -EINVAL;
-	/* A map racing with unbind gets SIGBUS at its first touch. */
-	if (READ_ONCE(cmshm->gone))
-		return -ENODEV;
-	vm_flags_clear(vma, VM_MAYEXEC);
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
-		     VM_DONTDUMP);
-	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	vma->vm_ops = &cmshm_vm_ops;
-	return 0;
 }
 
 static long cmshm_ioctl(struct file *file, unsigned int cmd,
