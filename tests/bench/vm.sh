@@ -11,14 +11,17 @@
 #
 # One boot (tests/vm/run-vm.sh, limited by $CMSHM_BENCH_VM_TIMEOUT,
 # default 280 s) of Debian's arm64 kernel (NAME from tests/vm/kernels.sh,
-# default 6.1) with cmshm.ko, two test mailboxes and the six links of
+# default 6.1) with cmshm.ko, two test mailboxes and the eight links of
 # tests/bench/vm-bench.dtso, cmshm-remote playing each remote core on the
 # host: cmshm0 a sink (the write streams), cmshm1 and cmshm2 sources of
 # 64 B and 4 KiB messages (the read streams), cmshm3 an echo (ping), cmshm4
-# and cmshm5 sinks slowed down by --rate (the saturated write streams). In
-# the guest, vm_bench (tests/bench/vm_bench.c) measures $CMSHM_BENCH_VM_N64
-# (default 20000) messages of 64 B, $CMSHM_BENCH_VM_N4K (default 5000) of
-# 4 KiB, and $CMSHM_BENCH_VM_PINGS (default 2000) round trips of each size.
+# and cmshm5 sinks slowed down by --rate (the saturated write streams);
+# cmshm6 (a 4 KiB source) and cmshm7 (a slow 4 KiB sink) are the same two
+# saturated 4 KiB streams on 256 KiB rings instead of the default 64 KiB.
+# In the guest, vm_bench (tests/bench/vm_bench.c) measures
+# $CMSHM_BENCH_VM_N64 (default 20000) messages of 64 B, $CMSHM_BENCH_VM_N4K
+# (default 5000) of 4 KiB (also on cmshm6), and $CMSHM_BENCH_VM_PINGS
+# (default 2000) round trips of each size.
 #
 # Two kinds of stream:
 #   consumer faster than producer: the write streams to cmshm0. The sink,
@@ -41,6 +44,22 @@
 #     (it found its ring empty at most 2 + N/100 times); if it fails, lower
 #     the rate. (The guest's emulated clock cannot tell: while the guest
 #     waits, it runs slower than real time.)
+# Ring size: in a saturated stream the producer waits for space once per
+# ring's worth of messages at least, so any scheme that wakes it when it
+# finds the ring full sends at least 1 / (records per ring) space doorbells
+# per message, and the consumer's rule (ring for space when at most half its
+# ring is in use) about 2 / (records per ring). A 64 KiB ring holds 15
+# records of 4 KiB (8-byte header + payload), 256 KiB 63: 0.067 and 0.13,
+# against 0.016 and 0.03. So the saturated 4 KiB streams also run on cmshm6
+# (read, $CMSHM_BENCH_VM_N4K messages) and cmshm7 (write,
+# $CMSHM_BENCH_VM_SAT_N4K_256 messages, default 1000, to the sink at
+# $CMSHM_BENCH_VM_SAT_RATE4K), whose rings are 256 KiB. The source fills
+# cmshm6's ring while the guest boots, so that read stream is saturated from
+# its first message. The guest starts the write stream to cmshm7 with the
+# ring empty: the first 47 messages measured (63 minus the 16 of the
+# warm-up) fill it without waiting for space, and 500 messages, as on
+# cmshm5, would understate the doorbells per message by a tenth; 1000 halve
+# that and take 5 s at 200 messages per second.
 # And the floors beside them (vm_bench floor on cmshm3): write() of the
 # same bytes to /dev/null, the system call alone, and memcpy() into the
 # mmapped application area, the zero-copy path's copy.
@@ -74,6 +93,7 @@ n4k=${CMSHM_BENCH_VM_N4K:-5000}
 pings=${CMSHM_BENCH_VM_PINGS:-2000}
 sat64=${CMSHM_BENCH_VM_SAT_N64:-2500}
 sat4k=${CMSHM_BENCH_VM_SAT_N4K:-500}
+sat4k256=${CMSHM_BENCH_VM_SAT_N4K_256:-1000}
 rate64=${CMSHM_BENCH_VM_SAT_RATE64:-500}
 rate4k=${CMSHM_BENCH_VM_SAT_RATE4K:-200}
 warmup=16	# vm_bench.c's WARMUP
@@ -106,7 +126,8 @@ rem() {
 }
 
 log=$out/vm-$KNAME-console.log
-rm -f "$out/vm-$KNAME-sink4.stats" "$out/vm-$KNAME-sink5.stats"
+rm -f "$out/vm-$KNAME-sink4.stats" "$out/vm-$KNAME-sink5.stats" \
+	"$out/vm-$KNAME-sink7.stats"
 "$top"/tests/vm/run-vm.sh --timeout "${CMSHM_BENCH_VM_TIMEOUT:-280}" \
 	--kernel-env "$kernel_env" \
 	--overlay "$top/tests/bench/vm-bench.dtso" \
@@ -121,12 +142,17 @@ rm -f "$out/vm-$KNAME-sink4.stats" "$out/vm-$KNAME-sink5.stats"
 		--stats-file "$out/vm-$KNAME-sink4.stats")" \
 	--remote "$(rem $DB1 0x5f700000 2 3 --mode sink --rate "$rate4k" --count $((warmup + sat4k)) \
 		--stats-file "$out/vm-$KNAME-sink5.stats")" \
+	--remote "$(rem $DB1 0x5f800000 4 5 --mode source --size-min 4096 --size-max 4096 --count $((warmup + n4k)))" \
+	--remote "$(rem $DB1 0x5f900000 6 7 --mode sink --rate "$rate4k" --count $((warmup + sat4k256)) \
+		--stats-file "$out/vm-$KNAME-sink7.stats")" \
 	-- "vm_bench write /dev/cmshm0 64 $n64 0 &&
 	    vm_bench write /dev/cmshm0 4096 $n4k $((warmup + n64)) &&
 	    vm_bench write /dev/cmshm4 64 $sat64 0 &&
 	    vm_bench write /dev/cmshm5 4096 $sat4k 0 &&
+	    vm_bench write /dev/cmshm7 4096 $sat4k256 0 &&
 	    vm_bench read /dev/cmshm1 64 $n64 &&
 	    vm_bench read /dev/cmshm2 4096 $n4k &&
+	    vm_bench read /dev/cmshm6 4096 $n4k &&
 	    vm_bench ping /dev/cmshm3 64 $pings &&
 	    vm_bench ping /dev/cmshm3 4096 $pings &&
 	    vm_bench floor /dev/cmshm3 64 2000 &&
@@ -162,22 +188,24 @@ count() {
 	awk -v r="$1" -v n="$2" 'BEGIN { printf "%d", r * n + 0.5 }'
 }
 
-# One row per stream: "STREAM OP SIZE DEV N [SINK-RATE SINK-STATS]".
+# One row per stream: "STREAM OP SIZE DEV RING N [SINK-RATE SINK-STATS]".
 # STREAM: consumer-faster, saturated, ping-pong or floor (see the top of
-# this file).
+# this file); RING: DEV's ring size in bytes, from vm-bench.dtso.
 rows=(
-	"consumer-faster write 64 cmshm0 $n64"
-	"consumer-faster write 4096 cmshm0 $n4k"
-	"saturated write 64 cmshm4 $sat64 $rate64 $out/vm-$KNAME-sink4.stats"
-	"saturated write 4096 cmshm5 $sat4k $rate4k $out/vm-$KNAME-sink5.stats"
-	"saturated read 64 cmshm1 $n64"
-	"saturated read 4096 cmshm2 $n4k"
-	"ping-pong ping 64 cmshm3 $pings"
-	"ping-pong ping 4096 cmshm3 $pings"
-	"floor null 64 cmshm3 2000"
-	"floor null 4096 cmshm3 2000"
-	"floor mmap-copy 64 cmshm3 2000"
-	"floor mmap-copy 4096 cmshm3 2000"
+	"consumer-faster write 64 cmshm0 65536 $n64"
+	"consumer-faster write 4096 cmshm0 65536 $n4k"
+	"saturated write 64 cmshm4 65536 $sat64 $rate64 $out/vm-$KNAME-sink4.stats"
+	"saturated write 4096 cmshm5 65536 $sat4k $rate4k $out/vm-$KNAME-sink5.stats"
+	"saturated write 4096 cmshm7 262144 $sat4k256 $rate4k $out/vm-$KNAME-sink7.stats"
+	"saturated read 64 cmshm1 65536 $n64"
+	"saturated read 4096 cmshm2 65536 $n4k"
+	"saturated read 4096 cmshm6 262144 $n4k"
+	"ping-pong ping 64 cmshm3 65536 $pings"
+	"ping-pong ping 4096 cmshm3 65536 $pings"
+	"floor null 64 cmshm3 65536 2000"
+	"floor null 4096 cmshm3 65536 2000"
+	"floor mmap-copy 64 cmshm3 65536 2000"
+	"floor mmap-copy 4096 cmshm3 65536 2000"
 )
 
 rev=$(cd "$top" && git rev-parse --short HEAD 2>/dev/null)
@@ -191,13 +219,14 @@ table=$out/vm-$KNAME.txt
 	echo "# stream consumer-faster: the remote sink drains each message before the guest writes the next"
 	echo "# stream floor: write() of the same bytes to /dev/null (the system call alone), memcpy() into the mmapped application area"
 	echo "# stream saturated: the ring stays nearly full; write: remote sink at $rate64 (64 B) / $rate4k (4 KiB) msgs/s, below the guest's rate; read: remote source faster than the guest"
-	printf '# %-15s %-5s %5s %6s %8s %8s %9s %8s %8s %9s %s\n' stream op size n \
+	echo "# ring: KiB per direction (the device's ring_size)"
+	printf '# %-15s %-5s %5s %4s %6s %8s %8s %9s %8s %8s %9s %s\n' stream op size ring n \
 		median min mean sent received coalesced 'rtt us (emulated): min median p99'
 } >"$table"
 for row in "${rows[@]}"; do
-	read -r stream op size dev want rate stats <<<"$row"
+	read -r stream op size dev ring want rate stats <<<"$row"
 	line=$(grep -a -E "^BENCH op=$op size=$size dev=$dev " "$log" 2>/dev/null | tail -n 1)
-	what="$op of $size B on $dev, $stream"
+	what="$op of $size B on $dev ($((ring / 1024)) KiB rings), $stream"
 	[ -z "$rate" ] || what="$what (sink $rate msgs/s)"
 	if [ -z "$line" ]; then
 		tap 1 "$what: no measurement"
@@ -209,12 +238,13 @@ for row in "${rows[@]}"; do
 	rtt=
 	[ "$op" != ping ] ||
 		rtt="$(val "$line" rtt_min_us) $(val "$line" rtt_median_us) $(val "$line" rtt_p99_us)"
-	printf '  %-15s %-5s %5s %6s %8s %8s %9s %8s %8s %9s %s\n' "$stream" "$op" "$size" \
-		"$got" "$(val "$line" instr_median)" \
+	got_ring=$(val "$line" ring)
+	printf '  %-15s %-5s %5s %4s %6s %8s %8s %9s %8s %8s %9s %s\n' "$stream" "$op" "$size" \
+		"$((${got_ring:-0} / 1024))" "$got" "$(val "$line" instr_median)" \
 		"$(val "$line" instr_min)" "$(val "$line" instr_mean)" \
 		"$sent" "$recv" "$(val "$line" db_coalesced)" "$rtt" >>"$table"
-	[ "$got" = "$want" ]
-	tap $? "$what: $got of $want measured, median $(val "$line" instr_median) guest instructions, $sent doorbells sent and $recv received per message"
+	[ "$got" = "$want" ] && [ "$got_ring" = "$ring" ]
+	tap $? "$what: $got of $want measured on ${got_ring:-?}-byte rings, median $(val "$line" instr_median) guest instructions, $sent doorbells sent and $recv received per message"
 	[ -n "$rate" ] || continue
 	# A saturated write stream: was the sink the bottleneck? Then it
 	# rarely found its ring empty: before the first message, after the

@@ -29,11 +29,12 @@
  * are the device's statistics/ counters before and after the N messages.
  * Prints one line:
  *
- *   BENCH op=OP size=SIZE dev=NAME n=N instr_min= instr_median= instr_mean=
- *         db_sent= db_received= db_coalesced= [rtt_min_us= rtt_median_us=
- *         rtt_p99_us=] elapsed_us= overhead=
+ *   BENCH op=OP size=SIZE dev=NAME ring=BYTES n=N instr_min= instr_median=
+ *         instr_mean= db_sent= db_received= db_coalesced= [rtt_min_us=
+ *         rtt_median_us= rtt_p99_us=] elapsed_us= overhead=
  *
- * with doorbells per message and (ping) the round-trip times by the
+ * with the device's ring size (its ring_size attribute, bytes per
+ * direction), doorbells per message and (ping) the round-trip times by the
  * guest's CLOCK_MONOTONIC (emulated time; a round trip's instructions
  * include those two clock_gettime() calls, in the vDSO). Exit status 0, or 1 on any
  * failure (a message that is not the one expected, a failed call).
@@ -145,14 +146,15 @@ static const char *dev_name(const char *dev)
 	return base ? base + 1 : dev;
 }
 
-static uint64_t stat_read(const char *dev, const char *name)
+/* /sys/class/cmshm/cmshmN/@name, e.g. "statistics/doorbells_sent". */
+static uint64_t sysfs_read(const char *dev, const char *name)
 {
 	char path[256];
 	unsigned long long v;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/class/cmshm/%s/statistics/%s",
-		 dev_name(dev), name);
+	snprintf(path, sizeof(path), "/sys/class/cmshm/%s/%s", dev_name(dev),
+		 name);
 	f = fopen(path, "r");
 	if (!f || fscanf(f, "%llu", &v) != 1)
 		die(path);
@@ -162,9 +164,9 @@ static uint64_t stat_read(const char *dev, const char *name)
 
 static void dbs_read(const char *dev, struct dbs *s)
 {
-	s->sent = stat_read(dev, "doorbells_sent");
-	s->received = stat_read(dev, "doorbells_received");
-	s->coalesced = stat_read(dev, "doorbells_coalesced");
+	s->sent = sysfs_read(dev, "statistics/doorbells_sent");
+	s->received = sysfs_read(dev, "statistics/doorbells_received");
+	s->coalesced = sysfs_read(dev, "statistics/doorbells_coalesced");
 	s->at = now_ns();
 }
 
@@ -190,8 +192,10 @@ static void report(const char *op, const char *dev, uint32_t size, long n,
 	for (i = 0; i < n; i++)
 		sum += (double)d[i];
 	qsort(d, n, sizeof(d[0]), cmp_u64);
-	printf("BENCH op=%s size=%u dev=%s n=%ld instr_min=%llu instr_median=%llu instr_mean=%.1f db_sent=%.4f db_received=%.4f db_coalesced=%.4f",
-	       op, size, dev_name(dev), n, (unsigned long long)d[0],
+	printf("BENCH op=%s size=%u dev=%s ring=%llu n=%ld instr_min=%llu instr_median=%llu instr_mean=%.1f db_sent=%.4f db_received=%.4f db_coalesced=%.4f",
+	       op, size, dev_name(dev),
+	       (unsigned long long)sysfs_read(dev, "ring_size"), n,
+	       (unsigned long long)d[0],
 	       (unsigned long long)d[(n - 1) / 2], sum / n,
 	       (double)(s1.sent - s0->sent) / n,
 	       (double)(s1.received - s0->received) / n,
