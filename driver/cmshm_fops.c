@@ -250,6 +250,10 @@ static int cmshm_io_begin(struct cmshm_file *cf, struct file *file,
  * is dropped, @buf is faulted in with fault_in_safe_writeable() (which
  * writes nothing) and the call starts over: the message stays queued
  * meanwhile, so it is the next one read unless the remote restarts.
+ * After the release, the space check (cmshm_link_peer_wants_space()) may
+ * load the remote's head again; a bad one fails the link as a ring call's
+ * would, and this caller, whose message was good, sees -EPROTO on its
+ * next call.
  *
  * Return: the message length; 0 for @count 0; -EMSGSIZE if the message
  * is longer than @count (it stays queued); -EFAULT if @buf cannot be
@@ -263,6 +267,7 @@ static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 	struct cmshm_dev *cmshm = cf->cmshm;
 	struct cmshm_io io = { .tx = false };
 	ssize_t ret;
+	int space;
 
 	if (!count)
 		return 0;
@@ -279,8 +284,13 @@ static ssize_t cmshm_read(struct file *file, char __user *buf, size_t count,
 			cmshm->stats.rx_messages++;
 			cmshm->stats.rx_bytes += io.len;
 			/* Space matters to a remote waiting for it: batched. */
-			if (cmshm_link_peer_wants_space(&cmshm->link))
+			space = cmshm_link_peer_wants_space(&cmshm->link);
+			if (space > 0)
 				cmshm_kick(cmshm);
+			else if (space < 0)
+				/* A bad head, after a good message: next call. */
+				cmshm_ring_failed(cmshm, "remote-to-host ring",
+						  NULL, false);
 			ret = io.len;
 			break;
 		}

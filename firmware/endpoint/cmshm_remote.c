@@ -366,10 +366,15 @@ CMSHM_REMOTE_EXPORT(cmshm_remote_peek);
 
 void cmshm_remote_release(struct cmshm_remote *r)
 {
+	int space;
+
 	cmshm_ring_release(&r->rx);
 	/* Space in batches: the host wants it and half the ring is free. */
-	if (cmshm_link_peer_wants_space(&r->link))
+	space = cmshm_link_peer_wants_space(&r->link);
+	if (space > 0)
 		ring_host(r, OWED_ALWAYS);
+	else if (space)
+		ring_error(r, space);	/* a bad head: as from a peek */
 }
 
 CMSHM_REMOTE_EXPORT(cmshm_remote_release);

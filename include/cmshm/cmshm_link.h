@@ -383,9 +383,9 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
  *    peer never waits) at one barrier and one load per release.
  *
  * Any head read is at most the real one (it only grows), so a hold is
- * never longer than the real fill allows. An invalid head is not held on
- * (1); the next cmshm_ring_peek() reports it, since the failed load leaves
- * the cached head as it was.
+ * never longer than the real fill allows. The head is validated as any
+ * head load (cmshm_ring_load_head()); an invalid one is reported here,
+ * by the operation that loaded it, and the cached head stays as it was.
  *
  * The promise a consumer that holds makes: before it waits for the peer
  * itself (its tx ring full, its rx ring empty, or for any other reason the
@@ -397,7 +397,10 @@ static inline int cmshm_link_peer_wants(struct cmshm_link *l,
  * (the Linux driver's read(), the endpoint library's
  * cmshm_remote_release()), in the context of that release.
  *
- * Return: 1 if the caller must ring the doorbell, 0 if not.
+ * Return: 1 if the caller must ring the doorbell, 0 if not;
+ * -CMSHM_EPROTO if the head loaded in step 4 is invalid (a protocol error
+ * as from cmshm_ring_peek(), or a peer restart racing the load: see
+ * cmshm_link_peer_unchanged(); the message just released was valid).
  */
 static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
 {
@@ -409,8 +412,9 @@ static inline int cmshm_link_peer_wants_space(struct cmshm_link *l)
 		return 1;
 	if (r->peer - r->own <= r->size / 2u) {
 		wants = cmshm_link_peer_wants(l, CMSHM_WANT_SPACE);
-		if (!wants || cmshm_ring_load_head(r, &head) ||
-		    head - r->own <= r->size / 2u) {
+		if (wants && cmshm_ring_load_head(r, &head))
+			return -CMSHM_EPROTO;
+		if (!wants || head - r->own <= r->size / 2u) {
 			l->want &= (uint8_t)~CMSHM_SPACE_HELD;
 			return wants;
 		}

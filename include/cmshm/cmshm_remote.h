@@ -257,7 +257,10 @@ int cmshm_remote_peek(struct cmshm_remote *r, const void **payload,
  * is in use, by the cached head, the doorbell is held back with no
  * barrier and no shared-memory load; otherwise a full barrier and one
  * load of the host's want word, and only if the host wants space, one
- * load of the h2r head (still more than half in use: held). A held
+ * load of the h2r head (still more than half in use: held). That head is
+ * validated as by cmshm_remote_peek(): an invalid one is a protocol error
+ * (the next cmshm_remote_poll() returns CMSHM_REMOTE_ERROR; this side
+ * restarts) unless the host is restarting. A held
  * doorbell is rung when a release leaves at most half in use, or,
  * without a look at the want word, before this side waits for the host:
  * an r2h ring found full by cmshm_remote_reserve() or

@@ -130,7 +130,7 @@ check "$FOPS" cmshm_wait \
 # cmshm_link_peer_wants_space() says so (held above half).
 check "$FOPS" cmshm_read \
 	"driver sequence: read = release, then kick if peer_wants_space()" \
-	'cmshm_ring_release\(&cmshm->rx\);[^}]* if \(cmshm_link_peer_wants_space\(&cmshm->link\)\) cmshm_kick\(cmshm\);'
+	'cmshm_ring_release\(&cmshm->rx\);[^}]* space = cmshm_link_peer_wants_space\(&cmshm->link\); if \(space > 0\) cmshm_kick\(cmshm\);'
 # batch_flush, MODEL_HELD_SPACE_FLUSH: io_begin looks, wants, looks again,
 # then rings a held space doorbell before it unlocks and waits.
 check "$FOPS" cmshm_io_begin \

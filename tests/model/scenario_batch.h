@@ -159,7 +159,10 @@ struct batch_space : notify_space_test<batch_space> {
 	 */
 	int released(struct cmshm_link *l)
 	{
-		return cmshm_link_peer_wants_space(l);
+		int w = cmshm_link_peer_wants_space(l);
+
+		MODEL_CHECK(w >= 0, "protocol error between honest peers");
+		return w;
 	}
 };
 
@@ -289,6 +292,7 @@ struct batch_flush : rl::test_suite<batch_flush, 2> {
 		struct cmshm_link *l = &m.link[MODEL_HOST];
 		const void *p;
 		uint32_t len, s;
+		int w;
 
 		if (host_io(false, &len, NULL, &p))
 			return -1;
@@ -296,7 +300,9 @@ struct batch_flush : rl::test_suite<batch_flush, 2> {
 		model_check_next(got[MODEL_HOST], s);
 		cmshm_ring_release(l->rx);
 		got[MODEL_HOST]++;
-		if (cmshm_link_peer_wants_space(l))
+		w = cmshm_link_peer_wants_space(l);
+		MODEL_CHECK(w >= 0, "protocol error between honest peers");
+		if (w > 0)
 			notify_ring(&side[MODEL_REMOTE].db);
 		return 0;
 	}

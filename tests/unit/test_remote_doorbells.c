@@ -174,6 +174,48 @@ static void doorbells_space_reload_when_wanted(void **state)
 }
 
 /*
+ * The head loaded again after a release is validated like any head load,
+ * and a bad one is reported by that release's space check, the operation
+ * that loaded it: by cmshm_link_peer_wants_space() to the host (the driver
+ * then fails the link after the message it delivered), and by
+ * cmshm_remote_release() as a protocol error (ERROR, our side restarts).
+ * The cached head stays as it was. Both rings hold two messages, the
+ * consumer has peeked (its cached head covers both), its producer wants
+ * space, and then publishes a misaligned head.
+ */
+static void doorbells_space_bad_head_reported(void **state)
+{
+	struct rtest *t = *state;
+	uint8_t b[56] = { 0 };
+	const void *p;
+	uint32_t len, head2;
+
+	up(t, HS1);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_ring_write(&t->tx, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_ring_write(&t->tx, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_link_want(&t->ep.link, CMSHM_WANT_SPACE), 1);
+	assert_int_equal(cmshm_link_want(&t->host, CMSHM_WANT_SPACE), 1);
+
+	/* The host's read path. */
+	assert_int_equal(cmshm_ring_read(&t->rx, b, sizeof(b), &len), 0);
+	head2 = t->rx.peer;
+	cmshm_store32(t->rx.head, head2 + 3);
+	assert_int_equal(cmshm_link_peer_wants_space(&t->host),
+			 -CMSHM_EPROTO);
+	assert_int_equal(t->rx.peer, head2);
+
+	/* The library's. */
+	assert_int_equal(t->ep.st.proto_errors, 0);
+	assert_int_equal(cmshm_remote_peek(&t->ep, &p, &len), 0);
+	cmshm_store32(t->tx.head, t->tx.own + 3);
+	cmshm_remote_release(&t->ep);
+	assert_int_equal(t->ep.st.proto_errors, 1);
+	assert_true(cmshm_remote_poll(&t->ep) & CMSHM_REMOTE_ERROR);
+}
+
+/*
  * Link up; the host fills h2r (1024 bytes: 16 records of 64) and, finding
  * it full, asks for space.
  */
@@ -291,6 +333,7 @@ int main(void)
 		T(doorbells_wanted_by_remote),
 		T(doorbells_space_batched),
 		T(doorbells_space_reload_when_wanted),
+		T(doorbells_space_bad_head_reported),
 		T(doorbells_space_batched_remote),
 		T(doorbells_space_batched_remote_refill),
 		T(doorbells_host_without_feature),
