@@ -141,6 +141,16 @@ static void doorbells_space_batched(void **state)
 	assert_false(cmshm_link_held_space(&t->host));
 }
 
+/* Link up; the remote sends two 56-byte messages (r2h records of 64). */
+static void up_two_r2h(struct rtest *t)
+{
+	uint8_t b[56] = { 0 };
+
+	up(t, HS1);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+}
+
 /*
  * A consumer that keeps up pays one barrier and one want load per
  * release: it loads the head again only when the producer wants space.
@@ -156,9 +166,7 @@ static void doorbells_space_reload_when_wanted(void **state)
 	const void *p;
 	uint32_t len, head2;
 
-	up(t, HS1);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	up_two_r2h(t);
 	assert_int_equal(cmshm_ring_peek(&t->rx, &p, &len), 0);
 	head2 = t->rx.peer;
 	assert_int_equal(head2 - t->rx.own, 128);
@@ -190,9 +198,7 @@ static void doorbells_space_bad_head_reported(void **state)
 	const void *p;
 	uint32_t len, head2;
 
-	up(t, HS1);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
-	assert_int_equal(cmshm_remote_send(&t->ep, b, sizeof(b)), 0);
+	up_two_r2h(t);
 	assert_int_equal(cmshm_ring_write(&t->tx, b, sizeof(b)), 0);
 	assert_int_equal(cmshm_ring_write(&t->tx, b, sizeof(b)), 0);
 	assert_int_equal(cmshm_link_want(&t->ep.link, CMSHM_WANT_SPACE), 1);
