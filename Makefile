@@ -19,7 +19,7 @@
 #                             output; part of make check
 #   make check-model-mutants  the model check with each barrier removed in
 #                             turn, and each driver ordering weakened:
-#                             every one must be caught (14 min)
+#                             every one must be caught (24 min)
 #   make check-kernels        build for every kernel of tests/vm/kernels.sh
 #                             (Debian 6.1 arm64/amd64/armhf, 6.12 arm64,
 #                             arm64 PREEMPT_RT, amd64) and run the
