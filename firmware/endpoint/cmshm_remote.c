@@ -49,8 +49,10 @@ static struct cmshm_ctrl *host_ctrl(const struct cmshm_remote *r)
  * Ring the host now, or note it is owed (cmshm_remote_defer()). @why:
  * CMSHM_WANT_DATA after a commit (rung only if the host wants it,
  * cmshm_link_peer_wants()); OWED_ALWAYS after a change of this side's
- * control block, and for space when cmshm_link_peer_wants_space() or
- * cmshm_link_held_space() said the host waits for it.
+ * control block, after a release when cmshm_link_peer_wants_space() said
+ * the host waits for space, and for a held space doorbell before this
+ * side waits (ring_error()); 0 to ring what is owed (callers pass it only
+ * when something is).
  */
 static void ring_host(struct cmshm_remote *r, unsigned int why)
 {
@@ -248,7 +250,8 @@ static uint8_t link_lost(struct cmshm_remote *r)
  * The link's up, down and reset events are the endpoint's, bit for bit:
  * cmshm_remote_poll() passes them on as they are.
  */
-#if CMSHM_LINK_UP != CMSHM_REMOTE_UP || CMSHM_LINK_DOWN != CMSHM_REMOTE_DOWN || \
+#if CMSHM_LINK_UP != CMSHM_REMOTE_UP || \
+	CMSHM_LINK_DOWN != CMSHM_REMOTE_DOWN || \
 	CMSHM_LINK_RESET != CMSHM_REMOTE_RESET
 #error "cmshm_remote_poll() passes link events on as endpoint events"
 #endif
