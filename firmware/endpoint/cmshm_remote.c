@@ -250,9 +250,10 @@ static uint8_t link_lost(struct cmshm_remote *r)
  * The link's up, down and reset events are the endpoint's, bit for bit:
  * cmshm_remote_poll() passes them on as they are.
  */
-#if CMSHM_LINK_UP != CMSHM_REMOTE_UP || \
-	CMSHM_LINK_DOWN != CMSHM_REMOTE_DOWN || \
-	CMSHM_LINK_RESET != CMSHM_REMOTE_RESET
+#if CMSHM_LINK_UP != CMSHM_REMOTE_UP || CMSHM_LINK_DOWN != CMSHM_REMOTE_DOWN
+#error "cmshm_remote_poll() passes link events on as endpoint events"
+#endif
+#if CMSHM_LINK_RESET != CMSHM_REMOTE_RESET
 #error "cmshm_remote_poll() passes link events on as endpoint events"
 #endif
 #define LINK_EVENTS	(CMSHM_LINK_UP | CMSHM_LINK_DOWN | CMSHM_LINK_RESET)
