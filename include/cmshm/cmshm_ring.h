@@ -401,9 +401,9 @@ static inline int cmshm_ring_peek(struct cmshm_ring *r, const void **payload,
  * Sequence: cmshm_release_fence() (our reads of the record complete before
  * the producer may reuse the space: pairs with the cmshm_acquire_fence()
  * after the producer's tail load, cmshm_ring_load_tail()), store the new
- * tail, clean it. The caller
- * then rings the doorbell, with a full barrier first as after
- * cmshm_ring_commit(), so a producer waiting for space wakes.
+ * tail, clean it. The caller then asks cmshm_link_peer_wants_space()
+ * whether to ring (a full barrier, then the producer's want word), so a
+ * producer waiting for space wakes.
  */
 static inline void cmshm_ring_release(struct cmshm_ring *r)
 {
